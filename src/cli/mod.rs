@@ -1,0 +1,70 @@
+//! The command line: one clap table for every subcommand. Exit codes are a contract:
+//! 0 = everything conforms, 1 = findings (invalid documents, failed checks),
+//! 2 = usage, configuration or load errors (nothing was judged).
+
+mod validate;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_ERROR: i32 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "oir",
+    version,
+    about = "Conformance harness for KOMBIT's ØiR integrations on Serviceplatformen"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate XML documents (or SOAP envelopes) against a WSDL or XSD contract.
+    Validate(ValidateArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// WSDL contract: a SOAP envelope's Body payload is validated against the operation's message.
+    #[arg(long, conflicts_with = "xsd", required_unless_present = "xsd")]
+    pub wsdl: Option<PathBuf>,
+    /// XSD schema(s); give the option several times to combine schemas.
+    #[arg(long)]
+    pub xsd: Vec<PathBuf>,
+    /// Catalog mapping namespaces or remote schemaLocations to local files (`key = path` lines).
+    #[arg(long)]
+    pub catalog: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Documents to validate.
+    #[arg(required = true)]
+    pub documents: Vec<PathBuf>,
+}
+
+/// Parse the command line and run; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Validate(args) => validate::run(&args),
+    }
+}

@@ -1,0 +1,8 @@
+//! oir — conformance test harness for KOMBIT's ØiR (FK-ØKO) integrations.
+//!
+//! The pipeline, top to bottom: [`xml`] (tokens, positions) → [`schema`] (load, compile,
+//! validate WSDL/XSD contracts).
+
+pub mod cli;
+pub mod schema;
+pub mod xml;

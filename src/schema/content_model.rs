@@ -1,0 +1,2115 @@
+//! Content models: compile a complex type's particle tree into an automaton that checks the
+//! sequence of child elements, and check Unique Particle Attribution (UPA) on the way.
+//!
+//! Sequences and choices become a Glushkov (position) automaton: every leaf particle (element
+//! declaration or wildcard) is a position, and edges say which position may follow which.
+//! Counted leaves are not unrolled: a leaf `a{min,max}` is one position with a self-loop and
+//! the runtime keeps a counter per active position, so `a{1,100000}` costs one position.
+//! Counted groups are unrolled into copies (bounded by [`UNROLL_LIMIT`] positions; beyond that
+//! the group is widened to an unbounded repetition and [`ContentModel::approximated`] is set).
+//! A top-level `xs:all` group gets its own bitset matcher.
+//!
+//! The runtime simulates the automaton on a set of `(position, count)` configurations. For
+//! UPA-valid models that set has one element almost always; only unrolled copies of the same
+//! particle can make it larger, and it is kept inline (no heap) up to four elements.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+
+/// Index of an element declaration or wildcard in the caller's own tables.
+pub type TermId = u32;
+
+/// A particle tree as the schema compiler sees it. `max: None` means unbounded.
+#[derive(Clone, Debug)]
+pub enum Particle {
+    Term {
+        term: TermId,
+        min: u32,
+        max: Option<u32>,
+    },
+    Sequence {
+        items: Vec<Particle>,
+        min: u32,
+        max: Option<u32>,
+    },
+    Choice {
+        items: Vec<Particle>,
+        min: u32,
+        max: Option<u32>,
+    },
+    /// Items are `Term`s with `max <= 1`.
+    All {
+        items: Vec<Particle>,
+        min: u32,
+        max: Option<u32>,
+    },
+}
+
+/// Why a content model could not be compiled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ModelError {
+    /// UPA violation: an element matching both terms could be attributed to two particles.
+    Ambiguous { first: TermId, second: TermId },
+    /// The model is too deep or has too many positions/edges to compile.
+    TooLarge,
+}
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ModelError::Ambiguous { first, second } => write!(
+                f,
+                "content model is ambiguous (Unique Particle Attribution): terms {first} and {second} compete for the same element"
+            ),
+            ModelError::TooLarge => f.write_str("content model is too large or too deeply nested"),
+        }
+    }
+}
+
+impl std::error::Error for ModelError {}
+
+/// Result of feeding one child element.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// The element was attributed to this term.
+    Matched(TermId),
+    /// The element is not allowed here; the state was left unchanged.
+    NoMatch,
+}
+
+/// Counted groups are unrolled only while the whole automaton stays within this many positions.
+pub const UNROLL_LIMIT: usize = 10_000;
+/// Hard limits; beyond them `compile` fails with [`ModelError::TooLarge`].
+const MAX_POSITIONS: usize = 200_000;
+const MAX_EDGES: usize = 2_000_000;
+/// Deeper particle trees are rejected instead of risking stack exhaustion in the recursion.
+const MAX_DEPTH: usize = 256;
+/// Configurations stored without heap allocation.
+const INLINE: usize = 4;
+
+/// Normalised occurrence range: `None` when the particle is absent (`maxOccurs="0"`), otherwise
+/// `(min, max)` with `min` clamped to `max` (min > max is a schema error the caller reports;
+/// clamping keeps the automaton lenient instead of matching nothing).
+fn occurs(min: u32, max: Option<u32>) -> Option<(u32, Option<u32>)> {
+    match max {
+        Some(0) => None,
+        Some(m) => Some((min.min(m), Some(m))),
+        None => Some((min, None)),
+    }
+}
+
+/// Whether a counted leaf can, for some count, both continue and leave. When it cannot (e.g.
+/// `a{2,2}`), the counter decides and the self-loop does not compete with the exits for UPA.
+fn continue_meets_leave(min: u32, max: Option<u32>) -> bool {
+    match max {
+        None => true,
+        Some(m) => m > min.max(1),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compiled representation
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Edge {
+    target: u32,
+    /// `true`: self-loop continuing the same occurrence (count + 1); `false`: fresh occurrence.
+    cont: bool,
+}
+
+#[derive(Clone, Debug)]
+struct Pos {
+    term: TermId,
+    /// The original leaf particle (copies made by unrolling share it).
+    orig: u32,
+    min: u32,
+    max: Option<u32>,
+    /// The model may end after this position (given `count >= min`).
+    last: bool,
+}
+
+/// Glushkov automaton; position 0 is the start state.
+#[derive(Clone, Debug)]
+struct Automaton {
+    pos: Vec<Pos>,
+    /// Follow lists in CSR form: edges of position `p` are `edges[offsets[p]..offsets[p + 1]]`.
+    offsets: Vec<u32>,
+    edges: Vec<Edge>,
+}
+
+#[derive(Clone, Debug)]
+struct AllGroup {
+    terms: Vec<TermId>,
+    required: Vec<u64>,
+    /// The all group itself has minOccurs=0.
+    optional: bool,
+}
+
+#[derive(Clone, Debug)]
+enum Engine {
+    Glushkov(Automaton),
+    All(AllGroup),
+}
+
+/// A compiled content model (immutable, `Send + Sync`).
+#[derive(Debug, Clone)]
+pub struct ContentModel {
+    engine: Engine,
+    approximated: bool,
+    terms: Vec<TermId>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+struct Config {
+    pos: u32,
+    count: u32,
+}
+
+/// Small set of configurations, inline up to [`INLINE`] elements.
+#[derive(Clone, Debug)]
+enum ConfigSet {
+    Inline { len: u8, buf: [Config; INLINE] },
+    Heap(Vec<Config>),
+}
+
+impl ConfigSet {
+    fn new() -> Self {
+        ConfigSet::Inline {
+            len: 0,
+            buf: [Config::default(); INLINE],
+        }
+    }
+
+    fn as_slice(&self) -> &[Config] {
+        match self {
+            ConfigSet::Inline { len, buf } => &buf[..usize::from(*len).min(INLINE)],
+            ConfigSet::Heap(v) => v,
+        }
+    }
+
+    fn as_mut_slice(&mut self) -> &mut [Config] {
+        match self {
+            ConfigSet::Inline { len, buf } => &mut buf[..usize::from(*len).min(INLINE)],
+            ConfigSet::Heap(v) => v,
+        }
+    }
+
+    fn push(&mut self, c: Config) {
+        match self {
+            ConfigSet::Inline { len, buf } => {
+                let n = usize::from(*len);
+                if n < INLINE {
+                    buf[n] = c;
+                    *len += 1;
+                } else {
+                    let mut v = Vec::with_capacity(INLINE * 2);
+                    v.extend_from_slice(buf);
+                    v.push(c);
+                    *self = ConfigSet::Heap(v);
+                }
+            }
+            ConfigSet::Heap(v) => v.push(c),
+        }
+    }
+
+    fn truncate(&mut self, n: usize) {
+        match self {
+            ConfigSet::Inline { len, .. } => *len = (*len).min(n.min(INLINE) as u8),
+            ConfigSet::Heap(v) => {
+                v.truncate(n);
+                let len = v.len();
+                // Back to inline storage so that cloned states stay allocation-free.
+                if len <= INLINE {
+                    let mut buf = [Config::default(); INLINE];
+                    buf[..len].copy_from_slice(v);
+                    *self = ConfigSet::Inline {
+                        len: len as u8,
+                        buf,
+                    };
+                }
+            }
+        }
+    }
+
+    /// Sort, deduplicate, and drop dominated configurations: at one position, any count >= min
+    /// can do everything a larger count can (leave, or continue further), so only the smallest
+    /// such count is kept. This bounds the set on inputs like `(a{1,n})*`.
+    fn normalize(&mut self, pos: &[Pos]) {
+        let s = self.as_mut_slice();
+        s.sort_unstable();
+        let mut w = 0;
+        for r in 0..s.len() {
+            let c = s[r];
+            if w > 0 {
+                let prev = s[w - 1];
+                if prev.pos == c.pos {
+                    let min = pos.get(c.pos as usize).map_or(0, |p| p.min);
+                    if prev.count == c.count || prev.count >= min {
+                        continue;
+                    }
+                }
+            }
+            s[w] = c;
+            w += 1;
+        }
+        self.truncate(w);
+    }
+}
+
+/// Bitset of the all-group members seen so far.
+#[derive(Clone, Debug)]
+enum AllSeen {
+    Small(u64),
+    Large(Vec<u64>),
+}
+
+impl AllSeen {
+    fn new(members: usize) -> Self {
+        if members <= 64 {
+            AllSeen::Small(0)
+        } else {
+            AllSeen::Large(vec![0; members.div_ceil(64)])
+        }
+    }
+
+    fn words(&self) -> &[u64] {
+        match self {
+            AllSeen::Small(w) => std::slice::from_ref(w),
+            AllSeen::Large(v) => v,
+        }
+    }
+
+    fn get(&self, i: usize) -> bool {
+        self.words()
+            .get(i / 64)
+            .is_some_and(|w| w & (1u64 << (i % 64)) != 0)
+    }
+
+    fn set(&mut self, i: usize) {
+        let word = match self {
+            AllSeen::Small(w) => (i < 64).then_some(w),
+            AllSeen::Large(v) => v.get_mut(i / 64),
+        };
+        if let Some(w) = word {
+            *w |= 1u64 << (i % 64);
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Repr {
+    Configs(ConfigSet),
+    All(AllSeen),
+}
+
+/// Runtime state of one element's children (small; inline unless the model needs more).
+#[derive(Debug, Clone)]
+pub struct MatchState {
+    repr: Repr,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Glushkov construction
+// ---------------------------------------------------------------------------------------------
+
+/// A sub-expression under construction: its first and last positions and nullability.
+struct Frag {
+    first: Vec<u32>,
+    last: Vec<u32>,
+    nullable: bool,
+}
+
+impl Frag {
+    fn epsilon() -> Self {
+        Frag {
+            first: Vec::new(),
+            last: Vec::new(),
+            nullable: true,
+        }
+    }
+
+    /// The empty language (e.g. an empty `xs:choice`).
+    fn void() -> Self {
+        Frag {
+            first: Vec::new(),
+            last: Vec::new(),
+            nullable: false,
+        }
+    }
+}
+
+struct Builder {
+    pos: Vec<Pos>,
+    follow: Vec<Vec<Edge>>,
+    edge_count: usize,
+    next_orig: u32,
+    approximated: bool,
+}
+
+impl Builder {
+    fn new() -> Self {
+        Builder {
+            pos: vec![Pos {
+                term: 0,
+                orig: u32::MAX,
+                min: 0,
+                max: Some(0),
+                last: false,
+            }],
+            follow: vec![Vec::new()],
+            edge_count: 0,
+            next_orig: 0,
+            approximated: false,
+        }
+    }
+
+    fn add_edge(&mut self, from: u32, edge: Edge) -> Result<(), ModelError> {
+        self.edge_count += 1;
+        if self.edge_count > MAX_EDGES {
+            return Err(ModelError::TooLarge);
+        }
+        match self.follow.get_mut(from as usize) {
+            Some(f) => f.push(edge),
+            None => return Err(ModelError::TooLarge),
+        }
+        Ok(())
+    }
+
+    fn link(&mut self, from: &[u32], to: &[u32]) -> Result<(), ModelError> {
+        for &f in from {
+            for &t in to {
+                self.add_edge(
+                    f,
+                    Edge {
+                        target: t,
+                        cont: false,
+                    },
+                )?;
+            }
+        }
+        Ok(())
+    }
+
+    fn concat(&mut self, a: Frag, b: Frag) -> Result<Frag, ModelError> {
+        self.link(&a.last, &b.first)?;
+        let mut first = a.first;
+        if a.nullable {
+            first.extend_from_slice(&b.first);
+        }
+        let mut last = b.last;
+        if b.nullable {
+            last.extend_from_slice(&a.last);
+        }
+        Ok(Frag {
+            first,
+            last,
+            nullable: a.nullable && b.nullable,
+        })
+    }
+
+    fn star(&mut self, f: &Frag) -> Result<(), ModelError> {
+        self.link(&f.last, &f.first)
+    }
+
+    fn leaf(&mut self, term: TermId, min: u32, max: Option<u32>) -> Result<Frag, ModelError> {
+        let Some((min, max)) = occurs(min, max) else {
+            return Ok(Frag::epsilon());
+        };
+        if self.pos.len() >= MAX_POSITIONS {
+            return Err(ModelError::TooLarge);
+        }
+        let id = self.pos.len() as u32;
+        let orig = self.next_orig;
+        self.next_orig = self.next_orig.saturating_add(1);
+        self.pos.push(Pos {
+            term,
+            orig,
+            min,
+            max,
+            last: false,
+        });
+        self.follow.push(Vec::new());
+        if max != Some(1) {
+            self.add_edge(
+                id,
+                Edge {
+                    target: id,
+                    cont: true,
+                },
+            )?;
+        }
+        Ok(Frag {
+            first: vec![id],
+            last: vec![id],
+            nullable: min == 0,
+        })
+    }
+
+    fn particle(&mut self, p: &Particle, depth: usize) -> Result<Frag, ModelError> {
+        if depth > MAX_DEPTH {
+            return Err(ModelError::TooLarge);
+        }
+        match p {
+            Particle::Term { term, min, max } => self.leaf(*term, *min, *max),
+            Particle::Sequence { min, max, .. }
+            | Particle::Choice { min, max, .. }
+            | Particle::All { min, max, .. } => self.group(p, *min, *max, depth),
+        }
+    }
+
+    /// One copy of a group's content, ignoring the group's own occurrence range.
+    fn body(&mut self, p: &Particle, depth: usize) -> Result<Frag, ModelError> {
+        match p {
+            Particle::Term { term, min, max } => self.leaf(*term, *min, *max),
+            Particle::Sequence { items, .. } => {
+                let mut acc = Frag::epsilon();
+                for item in items {
+                    let f = self.particle(item, depth + 1)?;
+                    acc = self.concat(acc, f)?;
+                }
+                Ok(acc)
+            }
+            Particle::Choice { items, .. } => {
+                let mut acc = Frag::void();
+                for item in items {
+                    let f = self.particle(item, depth + 1)?;
+                    acc.first.extend(f.first);
+                    acc.last.extend(f.last);
+                    acc.nullable |= f.nullable;
+                }
+                Ok(acc)
+            }
+            Particle::All { items, .. } => {
+                // Only a top-level all group with plain members gets the exact matcher; anything
+                // else (not valid XSD 1.0) is widened to (m1 | m2 | ...)*.
+                self.approximated = true;
+                let mut acc = Frag::void();
+                for item in items {
+                    let f = self.particle(item, depth + 1)?;
+                    acc.first.extend(f.first);
+                    acc.last.extend(f.last);
+                }
+                self.star(&acc)?;
+                acc.nullable = true;
+                Ok(acc)
+            }
+        }
+    }
+
+    fn group(
+        &mut self,
+        p: &Particle,
+        min: u32,
+        max: Option<u32>,
+        depth: usize,
+    ) -> Result<Frag, ModelError> {
+        let Some((mut min, max)) = occurs(min, max) else {
+            return Ok(Frag::epsilon());
+        };
+        let orig_start = self.next_orig;
+        let before = self.pos.len();
+        let mut x = self.body(p, depth)?;
+        let orig_end = self.next_orig;
+        let per_copy = self.pos.len() - before;
+        // Without positions the body is epsilon or void, which repetition does not change.
+        if per_copy == 0 || max == Some(1) {
+            x.nullable |= min == 0;
+            return Ok(x);
+        }
+        // x{m,n} with nullable x is x{0,n}; building it that way keeps the copies chained.
+        if x.nullable {
+            min = 0;
+        }
+        if max.is_none() && min <= 1 {
+            self.star(&x)?;
+            x.nullable |= min == 0;
+            return Ok(x);
+        }
+        let used = (before - 1) as u64;
+        let fits = |copies: u32| used + u64::from(copies) * per_copy as u64 <= UNROLL_LIMIT as u64;
+        let (copies, unbounded) = match max {
+            Some(n) if fits(n) => (n, false),
+            None if fits(min) => (min, true),
+            _ => {
+                self.approximated = true;
+                if min >= 2 && fits(min) {
+                    (min, true)
+                } else {
+                    self.star(&x)?;
+                    x.nullable |= min == 0;
+                    return Ok(x);
+                }
+            }
+        };
+        let mut frags = Vec::with_capacity(copies as usize);
+        frags.push(x);
+        for _ in 1..copies {
+            // Copies are the same original particles, so they reuse the same orig ids.
+            self.next_orig = orig_start;
+            frags.push(self.body(p, depth)?);
+        }
+        self.next_orig = orig_end;
+        if unbounded && let Some(last) = frags.last() {
+            self.star(last)?;
+        }
+        let optional = frags.split_off((min as usize).min(frags.len()));
+        // Optional copies nest as (x (x (x)?)?)? so that copy k+1 is only reachable after copy
+        // k; treating each copy as non-nullable there is sound because the chain is optional.
+        let mut tail: Option<Frag> = None;
+        for mut f in optional.into_iter().rev() {
+            f.nullable = false;
+            let mut t = match tail {
+                None => f,
+                Some(t) => self.concat(f, t)?,
+            };
+            t.nullable = true;
+            tail = Some(t);
+        }
+        let mut acc = Frag::epsilon();
+        for f in frags {
+            acc = self.concat(acc, f)?;
+        }
+        if let Some(t) = tail {
+            acc = self.concat(acc, t)?;
+        }
+        Ok(acc)
+    }
+
+    fn finish(mut self, root: Frag) -> Result<(Automaton, bool), ModelError> {
+        self.link(&[0], &root.first)?;
+        for &p in &root.last {
+            if let Some(pos) = self.pos.get_mut(p as usize) {
+                pos.last = true;
+            }
+        }
+        self.pos[0].last = root.nullable;
+        let mut offsets = Vec::with_capacity(self.pos.len() + 1);
+        let mut edges = Vec::with_capacity(self.edge_count);
+        offsets.push(0);
+        for f in &mut self.follow {
+            // Nested repetitions can add the same edge twice.
+            f.sort_unstable_by_key(|e| (e.target, e.cont));
+            f.dedup();
+            edges.extend_from_slice(f);
+            offsets.push(edges.len() as u32);
+        }
+        Ok((
+            Automaton {
+                pos: self.pos,
+                offsets,
+                edges,
+            },
+            self.approximated,
+        ))
+    }
+}
+
+impl Automaton {
+    fn edges_of(&self, p: usize) -> &[Edge] {
+        match (self.offsets.get(p), self.offsets.get(p + 1)) {
+            (Some(&s), Some(&e)) => self.edges.get(s as usize..e as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    fn enabled(from: &Pos, count: u32, e: &Edge) -> bool {
+        if e.cont {
+            from.max.is_none_or(|m| count < m)
+        } else {
+            count >= from.min
+        }
+    }
+
+    fn reachable(&self) -> Vec<bool> {
+        let mut seen = vec![false; self.pos.len()];
+        let mut stack = vec![0usize];
+        seen[0] = true;
+        while let Some(p) = stack.pop() {
+            for e in self.edges_of(p) {
+                let t = e.target as usize;
+                if !seen[t] {
+                    seen[t] = true;
+                    stack.push(t);
+                }
+            }
+        }
+        seen
+    }
+
+    /// UPA: from any reachable state, no two simultaneously enabled edges may lead to different
+    /// original particles whose terms overlap.
+    fn check_upa(&self, overlap: &dyn Fn(TermId, TermId) -> bool) -> Result<(), ModelError> {
+        let reachable = self.reachable();
+        // Many positions share one follow set (e.g. every member of a repeated choice).
+        let mut checked: HashSet<Vec<(u32, TermId)>> = HashSet::new();
+        let mut cache: HashMap<(TermId, TermId), bool> = HashMap::new();
+        let mut cand: Vec<(u32, TermId)> = Vec::new();
+        for (p, info) in self.pos.iter().enumerate() {
+            if !reachable[p] {
+                continue;
+            }
+            let with_continue = p != 0 && continue_meets_leave(info.min, info.max);
+            cand.clear();
+            for e in self.edges_of(p) {
+                if e.cont && !with_continue {
+                    continue;
+                }
+                if let Some(t) = self.pos.get(e.target as usize) {
+                    cand.push((t.orig, t.term));
+                }
+            }
+            cand.sort_unstable();
+            cand.dedup();
+            if cand.len() < 2 || checked.contains(&cand) {
+                continue;
+            }
+            for (i, &(_, a)) in cand.iter().enumerate() {
+                for &(_, b) in &cand[i + 1..] {
+                    let hit = a == b || *cache.entry((a, b)).or_insert_with(|| overlap(a, b));
+                    if hit {
+                        return Err(ModelError::Ambiguous {
+                            first: a,
+                            second: b,
+                        });
+                    }
+                }
+            }
+            checked.insert(cand.clone());
+        }
+        Ok(())
+    }
+
+    fn terms(&self) -> Vec<TermId> {
+        let mut by_orig: Vec<(u32, TermId)> =
+            self.pos.iter().skip(1).map(|p| (p.orig, p.term)).collect();
+        by_orig.sort_unstable();
+        dedup_terms(by_orig.into_iter().map(|(_, t)| t))
+    }
+
+    fn step(&self, set: &mut ConfigSet, matches: &mut dyn FnMut(TermId) -> bool) -> Step {
+        let mut next = ConfigSet::new();
+        for c in set.as_slice() {
+            let Some(from) = self.pos.get(c.pos as usize) else {
+                continue;
+            };
+            for e in self.edges_of(c.pos as usize) {
+                if !Self::enabled(from, c.count, e) {
+                    continue;
+                }
+                let Some(to) = self.pos.get(e.target as usize) else {
+                    continue;
+                };
+                if !matches(to.term) {
+                    continue;
+                }
+                let mut count = if e.cont { c.count.saturating_add(1) } else { 1 };
+                // Unbounded leaves only need to know whether min was reached; capping keeps
+                // counts from growing without bound and lets equal configurations merge.
+                if to.max.is_none() {
+                    count = count.min(to.min.max(1));
+                }
+                next.push(Config {
+                    pos: e.target,
+                    count,
+                });
+            }
+        }
+        next.normalize(&self.pos);
+        let Some(first) = next.as_slice().first() else {
+            return Step::NoMatch;
+        };
+        let term = self.pos[first.pos as usize].term;
+        *set = next;
+        Step::Matched(term)
+    }
+
+    fn expected(&self, set: &ConfigSet) -> Vec<TermId> {
+        let mut out: Vec<(u32, TermId)> = Vec::new();
+        for c in set.as_slice() {
+            let Some(from) = self.pos.get(c.pos as usize) else {
+                continue;
+            };
+            for e in self.edges_of(c.pos as usize) {
+                if Self::enabled(from, c.count, e)
+                    && let Some(to) = self.pos.get(e.target as usize)
+                {
+                    out.push((to.orig, to.term));
+                }
+            }
+        }
+        out.sort_unstable();
+        dedup_terms(out.into_iter().map(|(_, t)| t))
+    }
+
+    fn is_final(&self, set: &ConfigSet) -> bool {
+        set.as_slice().iter().any(|c| {
+            self.pos
+                .get(c.pos as usize)
+                .is_some_and(|p| p.last && c.count >= p.min)
+        })
+    }
+}
+
+/// Keep the first occurrence of each term, preserving order.
+fn dedup_terms(terms: impl Iterator<Item = TermId>) -> Vec<TermId> {
+    let mut seen = HashSet::new();
+    terms.filter(|t| seen.insert(*t)).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// xs:all
+// ---------------------------------------------------------------------------------------------
+
+/// A top-level all group (possibly wrapped in single-item groups that occur at most once), with
+/// plain members only. Returns the members and whether the whole group may be absent.
+fn root_all(root: &Particle) -> Option<(&[Particle], bool)> {
+    let mut p = root;
+    let mut optional = false;
+    for _ in 0..=MAX_DEPTH {
+        match p {
+            Particle::Sequence { items, min, max } | Particle::Choice { items, min, max }
+                if items.len() == 1 =>
+            {
+                let (min, max) = occurs(*min, *max)?;
+                if max != Some(1) {
+                    return None;
+                }
+                optional |= min == 0;
+                p = &items[0];
+            }
+            Particle::All { items, min, max } => {
+                let (min, max) = occurs(*min, *max)?;
+                let plain = items
+                    .iter()
+                    .all(|i| matches!(i, Particle::Term { max: Some(m), .. } if *m <= 1));
+                if max != Some(1) || !plain {
+                    return None;
+                }
+                return Some((items, optional || min == 0));
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+impl AllGroup {
+    fn compile(
+        items: &[Particle],
+        optional: bool,
+        overlap: Option<&dyn Fn(TermId, TermId) -> bool>,
+    ) -> Result<AllGroup, ModelError> {
+        let mut terms = Vec::new();
+        let mut req = Vec::new();
+        for item in items {
+            if let Particle::Term { term, min, max } = item
+                && let Some((min, _)) = occurs(*min, *max)
+            {
+                terms.push(*term);
+                req.push(min >= 1);
+            }
+        }
+        if let Some(overlap) = overlap {
+            for (i, &a) in terms.iter().enumerate() {
+                for &b in &terms[i + 1..] {
+                    if a == b || overlap(a, b) {
+                        return Err(ModelError::Ambiguous {
+                            first: a,
+                            second: b,
+                        });
+                    }
+                }
+            }
+        }
+        let mut required = vec![0u64; terms.len().div_ceil(64).max(1)];
+        for (i, _) in req.iter().enumerate().filter(|(_, r)| **r) {
+            required[i / 64] |= 1u64 << (i % 64);
+        }
+        Ok(AllGroup {
+            terms,
+            required,
+            optional,
+        })
+    }
+
+    fn step(&self, seen: &mut AllSeen, matches: &mut dyn FnMut(TermId) -> bool) -> Step {
+        for (i, &t) in self.terms.iter().enumerate() {
+            if !seen.get(i) && matches(t) {
+                seen.set(i);
+                return Step::Matched(t);
+            }
+        }
+        Step::NoMatch
+    }
+
+    fn expected(&self, seen: &AllSeen) -> Vec<TermId> {
+        let unseen = self
+            .terms
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !seen.get(*i))
+            .map(|(_, t)| *t);
+        dedup_terms(unseen)
+    }
+
+    fn is_final(&self, seen: &AllSeen) -> bool {
+        let words = seen.words();
+        if self.optional && words.iter().all(|w| *w == 0) {
+            return true;
+        }
+        self.required
+            .iter()
+            .enumerate()
+            .all(|(i, r)| words.get(i).copied().unwrap_or(0) & r == *r)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public API
+// ---------------------------------------------------------------------------------------------
+
+impl ContentModel {
+    /// Compile a particle tree. `overlap(a, b)` says whether terms `a` and `b` can match the same
+    /// element name (it is not called for `a == b`, which always overlaps).
+    pub fn compile(
+        root: &Particle,
+        overlap: &dyn Fn(TermId, TermId) -> bool,
+    ) -> Result<ContentModel, ModelError> {
+        Self::build(root, Some(overlap))
+    }
+
+    /// `overlap: None` skips the UPA check (tests use it to exercise ambiguous models).
+    fn build(
+        root: &Particle,
+        overlap: Option<&dyn Fn(TermId, TermId) -> bool>,
+    ) -> Result<ContentModel, ModelError> {
+        if let Some((items, optional)) = root_all(root) {
+            let group = AllGroup::compile(items, optional, overlap)?;
+            return Ok(ContentModel {
+                terms: dedup_terms(group.terms.iter().copied()),
+                engine: Engine::All(group),
+                approximated: false,
+            });
+        }
+        let mut b = Builder::new();
+        let frag = b.particle(root, 0)?;
+        let (automaton, approximated) = b.finish(frag)?;
+        if let Some(overlap) = overlap {
+            automaton.check_upa(overlap)?;
+        }
+        Ok(ContentModel {
+            terms: automaton.terms(),
+            engine: Engine::Glushkov(automaton),
+            approximated,
+        })
+    }
+
+    /// A model that matches only the empty sequence.
+    pub fn empty() -> ContentModel {
+        let mut start = Builder::new().pos;
+        start[0].last = true;
+        let automaton = Automaton {
+            pos: start,
+            offsets: vec![0, 0],
+            edges: Vec::new(),
+        };
+        ContentModel {
+            engine: Engine::Glushkov(automaton),
+            approximated: false,
+            terms: Vec::new(),
+        }
+    }
+
+    /// Whether the model accepts the empty sequence.
+    pub fn is_emptiable(&self) -> bool {
+        self.is_final(&self.start())
+    }
+
+    pub fn start(&self) -> MatchState {
+        let repr = match &self.engine {
+            Engine::Glushkov(_) => {
+                let mut set = ConfigSet::new();
+                set.push(Config { pos: 0, count: 0 });
+                Repr::Configs(set)
+            }
+            Engine::All(g) => Repr::All(AllSeen::new(g.terms.len())),
+        };
+        MatchState { repr }
+    }
+
+    /// Feed one child element. `matches(term)` says whether the caller's term accepts this
+    /// element's name. On `NoMatch` the state is left unchanged, so the validator can report and
+    /// continue with the next sibling without cascading errors.
+    pub fn step(&self, state: &mut MatchState, matches: &mut dyn FnMut(TermId) -> bool) -> Step {
+        match (&self.engine, &mut state.repr) {
+            (Engine::Glushkov(a), Repr::Configs(set)) => a.step(set, matches),
+            (Engine::All(g), Repr::All(seen)) => g.step(seen, matches),
+            // A state from another model: match nothing rather than misinterpret it.
+            _ => Step::NoMatch,
+        }
+    }
+
+    /// Terms that could come next from this state (for "expected one of …" messages),
+    /// deduplicated, in schema order.
+    pub fn expected(&self, state: &MatchState) -> Vec<TermId> {
+        match (&self.engine, &state.repr) {
+            (Engine::Glushkov(a), Repr::Configs(set)) => a.expected(set),
+            (Engine::All(g), Repr::All(seen)) => g.expected(seen),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether the children may end here.
+    pub fn is_final(&self, state: &MatchState) -> bool {
+        match (&self.engine, &state.repr) {
+            (Engine::Glushkov(a), Repr::Configs(set)) => a.is_final(set),
+            (Engine::All(g), Repr::All(seen)) => g.is_final(seen),
+            _ => false,
+        }
+    }
+
+    /// Whether a counted group was too large to unroll (or a non-top-level all group was met)
+    /// and the model was widened to a superset; the caller may warn.
+    pub fn approximated(&self) -> bool {
+        self.approximated
+    }
+
+    /// Every term that occurs in the model, deduplicated, in schema order. Particles with
+    /// `maxOccurs="0"` do not occur.
+    pub fn terms(&self) -> impl Iterator<Item = TermId> + '_ {
+        self.terms.iter().copied()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------------------------
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    const A: TermId = 0;
+    const B: TermId = 1;
+    const C: TermId = 2;
+    const D: TermId = 3;
+    /// Matches symbols 0 and 1 (like a wildcard over a namespace).
+    const AB: TermId = 8;
+    /// Matches every symbol.
+    const ANY: TermId = 9;
+
+    fn term_matches(t: TermId, sym: u8) -> bool {
+        match t {
+            AB => sym < 2,
+            ANY => true,
+            t => t == TermId::from(sym),
+        }
+    }
+
+    fn overlap(a: TermId, b: TermId) -> bool {
+        (0..4).any(|s| term_matches(a, s) && term_matches(b, s))
+    }
+
+    fn t(term: TermId) -> Particle {
+        Particle::Term {
+            term,
+            min: 1,
+            max: Some(1),
+        }
+    }
+    fn tc(term: TermId, min: u32, max: Option<u32>) -> Particle {
+        Particle::Term { term, min, max }
+    }
+    fn seq(items: Vec<Particle>) -> Particle {
+        Particle::Sequence {
+            items,
+            min: 1,
+            max: Some(1),
+        }
+    }
+    fn seqc(items: Vec<Particle>, min: u32, max: Option<u32>) -> Particle {
+        Particle::Sequence { items, min, max }
+    }
+    fn cho(items: Vec<Particle>) -> Particle {
+        Particle::Choice {
+            items,
+            min: 1,
+            max: Some(1),
+        }
+    }
+    fn choc(items: Vec<Particle>, min: u32, max: Option<u32>) -> Particle {
+        Particle::Choice { items, min, max }
+    }
+    fn all(items: Vec<Particle>, min: u32) -> Particle {
+        Particle::All {
+            items,
+            min,
+            max: Some(1),
+        }
+    }
+
+    fn compile(p: &Particle) -> ContentModel {
+        ContentModel::compile(p, &overlap).expect("model compiles")
+    }
+
+    /// Feed symbols; `None` if some step fails, else whether the end is accepted.
+    fn run(m: &ContentModel, input: &[u8]) -> Option<bool> {
+        let mut st = m.start();
+        for &s in input {
+            if m.step(&mut st, &mut |t| term_matches(t, s)) == Step::NoMatch {
+                return None;
+            }
+        }
+        Some(m.is_final(&st))
+    }
+
+    fn accepts(m: &ContentModel, input: &[u8]) -> bool {
+        run(m, input) == Some(true)
+    }
+
+    fn positions(m: &ContentModel) -> usize {
+        match &m.engine {
+            Engine::Glushkov(a) => a.pos.len() - 1,
+            Engine::All(g) => g.terms.len(),
+        }
+    }
+
+    #[test]
+    fn plain_sequence() {
+        let m = compile(&seq(vec![t(A), t(B), t(C)]));
+        assert!(accepts(&m, &[0, 1, 2]));
+        assert_eq!(run(&m, &[0, 1]), Some(false));
+        assert_eq!(run(&m, &[0, 1, 2, 2]), None);
+        assert_eq!(run(&m, &[1]), None);
+        assert!(!m.is_emptiable());
+        assert_eq!(m.expected(&m.start()), vec![A]);
+        assert_eq!(m.terms().collect::<Vec<_>>(), vec![A, B, C]);
+        assert!(!m.approximated());
+    }
+
+    #[test]
+    fn plain_choice() {
+        let m = compile(&cho(vec![t(A), t(B), t(C)]));
+        for s in 0..3 {
+            assert!(accepts(&m, &[s]));
+        }
+        assert_eq!(run(&m, &[0, 1]), None);
+        assert!(!m.is_emptiable());
+        assert_eq!(m.expected(&m.start()), vec![A, B, C]);
+    }
+
+    #[test]
+    fn optional_and_starred_leaves() {
+        let m = compile(&seq(vec![t(A), tc(B, 0, Some(1)), tc(C, 0, None)]));
+        assert!(accepts(&m, &[0]));
+        assert!(accepts(&m, &[0, 1]));
+        assert!(accepts(&m, &[0, 2, 2, 2]));
+        assert!(accepts(&m, &[0, 1, 2]));
+        assert_eq!(run(&m, &[0, 2, 1]), None);
+        assert_eq!(run(&m, &[0, 1, 1]), None);
+        let mut st = m.start();
+        m.step(&mut st, &mut |t| t == A);
+        assert_eq!(m.expected(&st), vec![B, C]);
+        assert!(m.is_final(&st));
+    }
+
+    #[test]
+    fn nested_counted_group() {
+        // ((a, b?){2,3})
+        let m = compile(&seqc(vec![t(A), tc(B, 0, Some(1))], 2, Some(3)));
+        for ok in [
+            &[0, 0][..],
+            &[0, 1, 0],
+            &[0, 1, 0, 1],
+            &[0, 0, 0],
+            &[0, 1, 0, 1, 0, 1],
+        ] {
+            assert!(accepts(&m, ok), "{ok:?}");
+        }
+        assert_eq!(run(&m, &[0]), Some(false));
+        assert_eq!(run(&m, &[0, 0, 0, 0]), None);
+        assert_eq!(run(&m, &[0, 1, 1]), None);
+        assert!(!m.approximated());
+    }
+
+    #[test]
+    fn counted_leaf_in_counted_group() {
+        // (a{2,4}){2}: 4..=8 a's
+        let m = compile(&seqc(vec![tc(A, 2, Some(4))], 2, Some(2)));
+        for n in 0..=10usize {
+            let input = vec![0u8; n];
+            assert_eq!(accepts(&m, &input), (4..=8).contains(&n), "n={n}");
+        }
+        assert_eq!(run(&m, &[0; 9]), None);
+    }
+
+    #[test]
+    fn ambiguity() {
+        let amb = |p: &Particle| ContentModel::compile(p, &overlap).err();
+        let a_a = Some(ModelError::Ambiguous {
+            first: A,
+            second: A,
+        });
+        assert_eq!(amb(&seq(vec![tc(A, 0, Some(1)), t(A)])), a_a);
+        assert_eq!(amb(&cho(vec![t(A), t(A)])), a_a);
+        assert_eq!(amb(&seq(vec![tc(A, 0, None), t(A)])), a_a);
+        assert_eq!(amb(&seq(vec![tc(A, 2, Some(3)), t(A)])), a_a);
+        // Different particles referencing different but overlapping terms.
+        assert_eq!(
+            amb(&seq(vec![tc(ANY, 0, Some(1)), t(A)])),
+            Some(ModelError::Ambiguous {
+                first: ANY,
+                second: A,
+            })
+        );
+        // Ambiguity reached only after a repetition loops back.
+        assert_eq!(
+            amb(&seq(vec![
+                seqc(vec![t(A), tc(B, 0, Some(1))], 1, None),
+                t(B)
+            ])),
+            Some(ModelError::Ambiguous {
+                first: B,
+                second: B,
+            })
+        );
+        // Fine: the counter decides, or the terms are disjoint.
+        assert_eq!(amb(&seq(vec![tc(A, 0, None), t(B)])), None);
+        assert_eq!(amb(&seq(vec![tc(A, 2, Some(2)), t(A)])), None);
+        assert_eq!(amb(&seq(vec![t(A), tc(ANY, 0, Some(1))])), None);
+        assert_eq!(amb(&cho(vec![t(C), t(AB)])), None);
+        assert_eq!(
+            amb(&cho(vec![t(B), t(AB)])),
+            Some(ModelError::Ambiguous {
+                first: B,
+                second: AB,
+            })
+        );
+        // Copies of one particle from unrolling are not a violation.
+        assert_eq!(amb(&seqc(vec![tc(A, 0, Some(1))], 3, Some(3))), None);
+        assert_eq!(amb(&seqc(vec![tc(A, 2, Some(3))], 0, None)), None);
+        // Positions that cannot be reached do not count.
+        assert_eq!(
+            amb(&seq(vec![t(C), cho(vec![]), cho(vec![t(A), t(A)])])),
+            None
+        );
+    }
+
+    #[test]
+    fn a_star_then_b() {
+        let m = compile(&seq(vec![tc(A, 0, None), t(B)]));
+        assert!(accepts(&m, &[1]));
+        assert!(accepts(&m, &[0, 0, 0, 1]));
+        assert_eq!(run(&m, &[0, 0]), Some(false));
+    }
+
+    #[test]
+    fn choice_of_emptiable_items() {
+        let m = compile(&cho(vec![tc(A, 0, Some(1)), tc(B, 0, None)]));
+        assert!(m.is_emptiable());
+        assert!(accepts(&m, &[]));
+        assert!(accepts(&m, &[0]));
+        assert!(accepts(&m, &[1, 1, 1]));
+        assert_eq!(run(&m, &[0, 1]), None);
+        assert_eq!(run(&m, &[0, 0]), None);
+    }
+
+    #[test]
+    fn optional_groups() {
+        let m = compile(&seqc(vec![t(A), t(B)], 0, Some(1)));
+        assert!(m.is_emptiable());
+        assert!(accepts(&m, &[0, 1]));
+        assert_eq!(run(&m, &[0]), Some(false));
+        let m = compile(&seq(vec![seqc(vec![t(A), t(B)], 0, None), t(C)]));
+        assert!(accepts(&m, &[2]));
+        assert!(accepts(&m, &[0, 1, 0, 1, 2]));
+        assert_eq!(run(&m, &[0, 1, 0, 2]), None);
+        // (a, b){0,2} unrolled
+        let m = compile(&seqc(vec![t(A), t(B)], 0, Some(2)));
+        assert!(accepts(&m, &[]));
+        assert!(accepts(&m, &[0, 1, 0, 1]));
+        assert_eq!(run(&m, &[0, 1, 0, 1, 0]), None);
+    }
+
+    #[test]
+    fn max_occurs_zero_contributes_nothing() {
+        let m = compile(&seq(vec![t(A), tc(B, 0, Some(0)), t(C)]));
+        assert!(accepts(&m, &[0, 2]));
+        assert_eq!(run(&m, &[0, 1]), None);
+        assert_eq!(m.terms().collect::<Vec<_>>(), vec![A, C]);
+        let m = compile(&seq(vec![t(A), seqc(vec![t(B), t(C)], 1, Some(0))]));
+        assert!(accepts(&m, &[0]));
+        assert_eq!(m.terms().collect::<Vec<_>>(), vec![A]);
+        let m = compile(&seqc(vec![t(A)], 0, Some(0)));
+        assert!(m.is_emptiable());
+        assert_eq!(run(&m, &[0]), None);
+        // A maxOccurs=0 particle cannot cause ambiguity either.
+        assert!(ContentModel::compile(&seq(vec![tc(A, 0, Some(0)), t(A)]), &overlap).is_ok());
+    }
+
+    #[test]
+    fn empty_groups() {
+        let m = compile(&seq(vec![]));
+        assert!(m.is_emptiable());
+        // An empty choice matches nothing, not even the empty sequence.
+        let m = compile(&cho(vec![]));
+        assert!(!m.is_emptiable());
+        assert!(compile(&choc(vec![], 0, Some(1))).is_emptiable());
+        let m = compile(&seq(vec![t(A), cho(vec![])]));
+        assert_eq!(run(&m, &[0]), Some(false));
+        assert!(ContentModel::empty().is_emptiable());
+        let e = ContentModel::empty();
+        let mut st = e.start();
+        assert_eq!(e.step(&mut st, &mut |_| true), Step::NoMatch);
+        assert!(e.expected(&st).is_empty());
+        assert_eq!(e.terms().count(), 0);
+    }
+
+    #[test]
+    fn min_greater_than_max_is_clamped() {
+        let m = compile(&seq(vec![tc(A, 5, Some(2))]));
+        assert!(accepts(&m, &[0, 0]));
+        assert_eq!(run(&m, &[0]), Some(false));
+        let m = compile(&seqc(vec![t(A)], 3, Some(1)));
+        assert!(accepts(&m, &[0]));
+    }
+
+    #[test]
+    fn large_leaf_counts_use_a_counter() {
+        let m = compile(&seq(vec![tc(A, 1, Some(100_000)), t(B)]));
+        assert_eq!(positions(&m), 2);
+        assert!(!m.approximated());
+        let mut st = m.start();
+        for _ in 0..100_000 {
+            assert_eq!(m.step(&mut st, &mut |t| t == A), Step::Matched(A));
+        }
+        assert_eq!(m.step(&mut st, &mut |t| t == A), Step::NoMatch);
+        assert_eq!(m.step(&mut st, &mut |t| t == B), Step::Matched(B));
+        assert!(m.is_final(&st));
+
+        let m = compile(&tc(A, 100_000, Some(100_000)));
+        let mut st = m.start();
+        for _ in 0..99_999 {
+            m.step(&mut st, &mut |t| t == A);
+        }
+        assert!(!m.is_final(&st));
+        assert_eq!(m.expected(&st), vec![A]);
+        m.step(&mut st, &mut |t| t == A);
+        assert!(m.is_final(&st));
+        assert!(m.expected(&st).is_empty());
+
+        // Extreme values must not overflow.
+        let m = compile(&seq(vec![
+            tc(A, u32::MAX, None),
+            tc(B, u32::MAX, Some(u32::MAX)),
+        ]));
+        assert_eq!(run(&m, &[0, 0, 0]), Some(false));
+    }
+
+    #[test]
+    fn repeated_counted_leaf_keeps_state_small() {
+        // (a{1,1000})* — without dominance pruning the set would grow with every `a`.
+        let m = compile(&seqc(vec![tc(A, 1, Some(1000))], 0, None));
+        let mut st = m.start();
+        for _ in 0..5000 {
+            assert_eq!(m.step(&mut st, &mut |t| t == A), Step::Matched(A));
+            match &st.repr {
+                Repr::Configs(s) => assert!(s.as_slice().len() <= 2),
+                Repr::All(_) => unreachable!(),
+            }
+        }
+        assert!(m.is_final(&st));
+    }
+
+    #[test]
+    fn large_group_counts_are_approximated() {
+        // (a, b){1,100000}: too many copies -> (a, b)+
+        let m = compile(&seqc(vec![t(A), t(B)], 1, Some(100_000)));
+        assert!(m.approximated());
+        assert!(accepts(&m, &[0, 1, 0, 1, 0, 1]));
+        assert_eq!(run(&m, &[0]), Some(false));
+        assert!(!m.is_emptiable());
+        // (a, b){3, 5000} fits exactly (10,000 positions).
+        let m = compile(&seqc(vec![t(A), t(B)], 3, Some(5000)));
+        assert!(!m.approximated());
+        let ab: Vec<u8> = [0u8, 1].repeat(5000);
+        assert!(accepts(&m, &ab));
+        assert_eq!(run(&m, &[[0u8, 1].repeat(5000), vec![0]].concat()), None);
+        assert_eq!(run(&m, &[0, 1, 0, 1]), Some(false));
+        // (a, b){6000, 7000}: min copies fit nowhere -> (a, b)+, min copies kept when they fit.
+        let m = compile(&seqc(vec![t(A), t(B)], 6000, Some(7000)));
+        assert!(m.approximated());
+        let m = compile(&seqc(vec![t(A), t(B)], 4000, Some(7000)));
+        assert!(m.approximated());
+        assert_eq!(run(&m, &[0u8, 1].repeat(3999)), Some(false));
+        assert!(accepts(&m, &[0u8, 1].repeat(7001)));
+        // Nested doubling stops unrolling at the limit.
+        let mut p = t(A);
+        for _ in 0..20 {
+            p = seqc(vec![p], 2, Some(2));
+        }
+        let m = compile(&p);
+        assert!(m.approximated());
+        assert!(positions(&m) <= UNROLL_LIMIT + 64);
+    }
+
+    #[test]
+    fn expected_lists_in_schema_order() {
+        let m = compile(&seq(vec![
+            cho(vec![t(C), seq(vec![t(B), t(A)]), tc(D, 0, Some(1))]),
+            tc(A, 0, Some(1)),
+        ]));
+        assert_eq!(m.expected(&m.start()), vec![C, B, D, A]);
+        // Unrolled copies: several configurations, one term.
+        let m = compile(&seqc(vec![tc(A, 0, Some(5))], 3, Some(3)));
+        let mut st = m.start();
+        m.step(&mut st, &mut |t| t == A);
+        m.step(&mut st, &mut |t| t == A);
+        assert_eq!(m.expected(&st), vec![A]);
+        assert!(accepts(&m, &[0; 15]));
+        assert_eq!(run(&m, &[0; 16]), None);
+        assert_eq!(m.terms().collect::<Vec<_>>(), vec![A]);
+    }
+
+    #[test]
+    fn all_group() {
+        let m = compile(&all(vec![t(A), t(B), tc(C, 0, Some(1))], 1));
+        assert!(accepts(&m, &[0, 1]));
+        assert!(accepts(&m, &[1, 0]));
+        assert!(accepts(&m, &[2, 1, 0]));
+        assert!(accepts(&m, &[1, 2, 0]));
+        assert_eq!(run(&m, &[0, 2]), Some(false)); // b missing
+        assert_eq!(run(&m, &[0, 0]), None); // duplicate
+        assert_eq!(run(&m, &[3]), None);
+        assert!(!m.is_emptiable());
+        let mut st = m.start();
+        assert_eq!(m.step(&mut st, &mut |t| t == B), Step::Matched(B));
+        assert_eq!(m.expected(&st), vec![A, C]);
+        assert_eq!(m.terms().collect::<Vec<_>>(), vec![A, B, C]);
+
+        // minOccurs=0 on the group: empty or complete.
+        let m = compile(&all(vec![t(A), t(B)], 0));
+        assert!(m.is_emptiable());
+        assert_eq!(run(&m, &[0]), Some(false));
+        assert!(accepts(&m, &[1, 0]));
+        // Wrapped in a single-item sequence, as a schema loader may produce.
+        let m = compile(&seqc(vec![all(vec![t(A), t(B)], 1)], 0, Some(1)));
+        assert!(!m.approximated());
+        assert!(m.is_emptiable());
+        assert!(accepts(&m, &[1, 0]));
+        // All members optional.
+        assert!(compile(&all(vec![tc(A, 0, Some(1))], 1)).is_emptiable());
+        // Duplicates violate UPA.
+        assert_eq!(
+            ContentModel::compile(&all(vec![t(A), t(B), t(A)], 1), &overlap).err(),
+            Some(ModelError::Ambiguous {
+                first: A,
+                second: A,
+            })
+        );
+        assert!(ContentModel::compile(&all(vec![t(AB), t(B)], 1), &overlap).is_err());
+    }
+
+    #[test]
+    fn large_all_group() {
+        let items: Vec<Particle> = (0..100u32)
+            .map(|i| tc(i, u32::from(i % 3 != 0), Some(1)))
+            .collect();
+        let p = all(items, 1);
+        let m = ContentModel::compile(&p, &|a, b| a == b).expect("compiles");
+        let mut st = m.start();
+        for i in (0..100u32).rev() {
+            assert_eq!(m.step(&mut st, &mut |t| t == i), Step::Matched(i));
+        }
+        assert!(m.is_final(&st));
+        assert_eq!(m.step(&mut st, &mut |t| t == 70), Step::NoMatch);
+        let mut st = m.start();
+        for i in (0..100u32).filter(|i| i % 3 != 0) {
+            m.step(&mut st, &mut |t| t == i);
+        }
+        assert!(m.is_final(&st));
+        assert_eq!(m.expected(&st), (0..100).step_by(3).collect::<Vec<_>>());
+        let mut st = m.start();
+        for i in (0..99u32).filter(|i| *i != 98) {
+            m.step(&mut st, &mut |t| t == i);
+        }
+        assert!(!m.is_final(&st));
+        assert_eq!(m.expected(&st), vec![98, 99]);
+    }
+
+    #[test]
+    fn nested_all_is_approximated() {
+        let m = compile(&seq(vec![t(C), all(vec![t(A), t(B)], 1)]));
+        assert!(m.approximated());
+        assert!(accepts(&m, &[2, 1, 0]));
+        let m = compile(&Particle::All {
+            items: vec![t(A), t(B)],
+            min: 1,
+            max: Some(3),
+        });
+        assert!(m.approximated());
+    }
+
+    #[test]
+    fn no_cascade_on_mismatch() {
+        let m = compile(&seq(vec![t(A), tc(B, 2, Some(3)), t(C)]));
+        let mut st = m.start();
+        assert_eq!(m.step(&mut st, &mut |t| t == A), Step::Matched(A));
+        assert_eq!(m.step(&mut st, &mut |t| t == B), Step::Matched(B));
+        let before = format!("{st:?}");
+        let expected = m.expected(&st);
+        assert_eq!(m.step(&mut st, &mut |t| t == C), Step::NoMatch);
+        assert_eq!(m.step(&mut st, &mut |t| t == D), Step::NoMatch);
+        assert_eq!(format!("{st:?}"), before);
+        assert_eq!(m.expected(&st), expected);
+        assert_eq!(m.step(&mut st, &mut |t| t == B), Step::Matched(B));
+        assert_eq!(m.step(&mut st, &mut |t| t == C), Step::Matched(C));
+        assert!(m.is_final(&st));
+
+        let m = compile(&all(vec![t(A), t(B)], 1));
+        let mut st = m.start();
+        m.step(&mut st, &mut |t| t == A);
+        let before = format!("{st:?}");
+        assert_eq!(m.step(&mut st, &mut |t| t == A), Step::NoMatch);
+        assert_eq!(format!("{st:?}"), before);
+    }
+
+    #[test]
+    fn mismatched_state_does_not_panic() {
+        let g = compile(&seq(vec![t(A), t(B), t(C)]));
+        let a = compile(&all(vec![t(A)], 1));
+        let mut sa = a.start();
+        assert_eq!(g.step(&mut sa, &mut |_| true), Step::NoMatch);
+        assert!(!g.is_final(&sa));
+        assert!(g.expected(&sa).is_empty());
+        let mut sg = g.start();
+        g.step(&mut sg, &mut |t| t == A);
+        g.step(&mut sg, &mut |t| t == B);
+        let small = compile(&t(A));
+        assert_eq!(small.step(&mut sg, &mut |_| true), Step::NoMatch);
+        assert!(!small.is_final(&sg));
+        assert!(small.expected(&sg).is_empty());
+    }
+
+    #[test]
+    fn resource_limits() {
+        let mut p = t(A);
+        for _ in 0..10_000 {
+            p = seq(vec![p]);
+        }
+        assert_eq!(
+            ContentModel::compile(&p, &overlap).err(),
+            Some(ModelError::TooLarge)
+        );
+        // Each of 2000 members can follow each: 4M edges.
+        let items: Vec<Particle> = (0..2000).map(t).collect();
+        assert_eq!(
+            ContentModel::compile(&choc(items, 0, None), &|a, b| a == b).err(),
+            Some(ModelError::TooLarge)
+        );
+        // 500 members in a repeated choice are fine, and UPA is checked once per follow set.
+        let items: Vec<Particle> = (0..500).map(t).collect();
+        let m = ContentModel::compile(&choc(items, 0, None), &|a, b| a == b).expect("compiles");
+        assert!(m.is_emptiable());
+        let mut st = m.start();
+        for i in [3u32, 499, 0, 3] {
+            assert_eq!(m.step(&mut st, &mut |t| t == i), Step::Matched(i));
+        }
+        assert_eq!(m.expected(&st).len(), 500);
+    }
+
+    #[test]
+    fn send_sync_and_small_state() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<ContentModel>();
+        assert_send_sync::<MatchState>();
+        assert!(std::mem::size_of::<MatchState>() <= 48);
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Property test against independent reference matchers
+    // -----------------------------------------------------------------------------------------
+
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            // xorshift64*
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        }
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+    }
+
+    const LEAF_OCCURS: [(u32, Option<u32>); 11] = [
+        (1, Some(1)),
+        (1, Some(1)),
+        (0, Some(1)),
+        (0, None),
+        (1, None),
+        (2, Some(2)),
+        (2, Some(4)),
+        (0, Some(3)),
+        (3, None),
+        (0, Some(0)),
+        (1, Some(2)),
+    ];
+    const GROUP_OCCURS: [(u32, Option<u32>); 11] = [
+        (1, Some(1)),
+        (1, Some(1)),
+        (1, Some(1)),
+        (0, Some(1)),
+        (0, None),
+        (1, None),
+        (2, Some(2)),
+        (0, Some(2)),
+        (1, Some(3)),
+        (2, None),
+        (0, Some(0)),
+    ];
+    const TERMS: [TermId; 6] = [A, B, C, D, AB, ANY];
+
+    fn gen_term(rng: &mut Rng) -> TermId {
+        // Wildcards are rarer so that not every model is ambiguous.
+        if rng.below(8) == 0 {
+            TERMS[4 + rng.below(2) as usize]
+        } else {
+            TERMS[rng.below(4) as usize]
+        }
+    }
+
+    fn gen_particle(rng: &mut Rng, depth: u32, leaves: &mut u32) -> Particle {
+        if depth == 0 || *leaves <= 1 || rng.below(5) < 2 {
+            *leaves = leaves.saturating_sub(1);
+            let (min, max) = LEAF_OCCURS[rng.below(LEAF_OCCURS.len() as u64) as usize];
+            return tc(gen_term(rng), min, max);
+        }
+        let n = rng.below(4) as usize;
+        let items: Vec<Particle> = (0..n)
+            .map(|_| gen_particle(rng, depth - 1, leaves))
+            .collect();
+        let (min, max) = GROUP_OCCURS[rng.below(GROUP_OCCURS.len() as u64) as usize];
+        if rng.below(2) == 0 {
+            Particle::Sequence { items, min, max }
+        } else {
+            Particle::Choice { items, min, max }
+        }
+    }
+
+    fn gen_root(rng: &mut Rng) -> Particle {
+        if rng.below(10) == 0 {
+            let n = rng.below(5) as usize;
+            let items = (0..n)
+                .map(|_| tc(gen_term(rng), rng.below(2) as u32, Some(1)))
+                .collect();
+            let a = all(items, rng.below(2) as u32);
+            return if rng.below(2) == 0 {
+                a
+            } else {
+                seqc(vec![a], rng.below(2) as u32, Some(1))
+            };
+        }
+        let mut leaves = 5;
+        gen_particle(rng, 3, &mut leaves)
+    }
+
+    /// Reference 1: backtracking matcher straight over the particle tree. `ends` gives every
+    /// index where a complete match of `p` starting at `i` can end; `partial` says whether `p`
+    /// can consume all of `w[i..]` as a (possibly unfinished) prefix of a match.
+    struct Ref<'a> {
+        w: &'a [u8],
+    }
+
+    impl Ref<'_> {
+        fn iterations(&self, min: u32, max: Option<u32>) -> u32 {
+            // Past `min`, only iterations that consume input matter: at most w.len() of them.
+            let cap = min.saturating_add(self.w.len() as u32 + 1);
+            max.map_or(cap, |m| m.min(cap))
+        }
+
+        fn once(&self, p: &Particle, i: usize) -> BTreeSet<usize> {
+            match p {
+                Particle::Term { .. } => self.ends(p, i),
+                Particle::Sequence { items, .. } => {
+                    let mut cur = BTreeSet::from([i]);
+                    for item in items {
+                        cur = cur.iter().flat_map(|&j| self.ends(item, j)).collect();
+                    }
+                    cur
+                }
+                Particle::Choice { items, .. } => {
+                    items.iter().flat_map(|item| self.ends(item, i)).collect()
+                }
+                Particle::All { items, .. } => {
+                    let mut out = BTreeSet::new();
+                    self.all_rec(items, 0, i, &mut out);
+                    out
+                }
+            }
+        }
+
+        fn all_rec(&self, items: &[Particle], used: u64, i: usize, out: &mut BTreeSet<usize>) {
+            let done = items.iter().enumerate().all(|(k, it)| {
+                used & (1 << k) != 0
+                    || matches!(it, Particle::Term { min, max, .. } if *min == 0 || *max == Some(0))
+            });
+            if done {
+                out.insert(i);
+            }
+            for (k, it) in items.iter().enumerate() {
+                if let Particle::Term { term, max, .. } = it
+                    && used & (1 << k) == 0
+                    && *max != Some(0)
+                    && i < self.w.len()
+                    && term_matches(*term, self.w[i])
+                {
+                    self.all_rec(items, used | (1 << k), i + 1, out);
+                }
+            }
+        }
+
+        fn ends(&self, p: &Particle, i: usize) -> BTreeSet<usize> {
+            let (min, max) = match p {
+                Particle::Term { min, max, .. }
+                | Particle::Sequence { min, max, .. }
+                | Particle::Choice { min, max, .. }
+                | Particle::All { min, max, .. } => (*min, *max),
+            };
+            let Some((min, max)) = occurs(min, max) else {
+                return BTreeSet::from([i]);
+            };
+            if let Particle::Term { term, .. } = p {
+                let mut out = BTreeSet::new();
+                let mut j = i;
+                if min == 0 {
+                    out.insert(i);
+                }
+                let mut k = 0u32;
+                while j < self.w.len()
+                    && term_matches(*term, self.w[j])
+                    && max.is_none_or(|m| k < m)
+                {
+                    j += 1;
+                    k += 1;
+                    if k >= min {
+                        out.insert(j);
+                    }
+                }
+                return out;
+            }
+            let limit = self.iterations(min, max);
+            let mut out = BTreeSet::new();
+            let mut cur = BTreeSet::from([i]);
+            for k in 0..=limit {
+                if k >= min {
+                    out.extend(cur.iter().copied());
+                }
+                if k == limit || cur.is_empty() {
+                    break;
+                }
+                cur = cur.iter().flat_map(|&j| self.once(p, j)).collect();
+            }
+            out
+        }
+
+        fn partial(&self, p: &Particle, i: usize) -> bool {
+            if i == self.w.len() {
+                return true;
+            }
+            let (min, max) = match p {
+                Particle::Term { min, max, .. }
+                | Particle::Sequence { min, max, .. }
+                | Particle::Choice { min, max, .. }
+                | Particle::All { min, max, .. } => (*min, *max),
+            };
+            let Some((min, max)) = occurs(min, max) else {
+                return false;
+            };
+            if let Particle::Term { term, .. } = p {
+                let rest = &self.w[i..];
+                return max.is_none_or(|m| rest.len() as u64 <= u64::from(m))
+                    && rest.iter().all(|&s| term_matches(*term, s));
+            }
+            // k complete iterations (k < max), then a partial one.
+            let limit = self.iterations(min, max);
+            let mut cur = BTreeSet::from([i]);
+            for k in 0..limit {
+                if cur.iter().any(|&j| self.partial_once(p, j)) {
+                    return true;
+                }
+                if k + 1 == limit || cur.is_empty() {
+                    break;
+                }
+                cur = cur.iter().flat_map(|&j| self.once(p, j)).collect();
+            }
+            false
+        }
+
+        fn partial_once(&self, p: &Particle, i: usize) -> bool {
+            if i == self.w.len() {
+                return true;
+            }
+            match p {
+                Particle::Term { .. } => self.partial(p, i),
+                Particle::Sequence { items, .. } => {
+                    let mut cur = BTreeSet::from([i]);
+                    for item in items {
+                        if cur.iter().any(|&j| self.partial(item, j)) {
+                            return true;
+                        }
+                        cur = cur.iter().flat_map(|&j| self.ends(item, j)).collect();
+                    }
+                    cur.contains(&self.w.len())
+                }
+                Particle::Choice { items, .. } => items.iter().any(|item| self.partial(item, i)),
+                Particle::All { items, .. } => {
+                    // Any run of distinct members can still be completed.
+                    fn rec(r: &Ref<'_>, items: &[Particle], used: u64, i: usize) -> bool {
+                        i == r.w.len()
+                            || items.iter().enumerate().any(|(k, it)| {
+                                matches!(it, Particle::Term { term, max, .. }
+                                    if used & (1 << k) == 0 && *max != Some(0)
+                                        && term_matches(*term, r.w[i]))
+                                    && rec(r, items, used | (1 << k), i + 1)
+                            })
+                    }
+                    rec(self, items, 0, i)
+                }
+            }
+        }
+    }
+
+    fn ref_accepts(p: &Particle, w: &[u8]) -> bool {
+        Ref { w }.ends(p, 0).contains(&w.len())
+    }
+
+    fn ref_viable(p: &Particle, w: &[u8]) -> bool {
+        Ref { w }.partial(p, 0)
+    }
+
+    /// Reference 2: particle traces (sequences of leaf ids, numbered in schema order) up to
+    /// length `L`: complete ones and prefixes of partial derivations. Used for UPA, attribution
+    /// and `expected()`.
+    const L: usize = 6;
+    type Traces = HashSet<Vec<u8>>;
+
+    struct TraceRef {
+        terms: Vec<TermId>,
+        limit: usize,
+    }
+
+    fn cat(a: &Traces, b: &Traces, limit: usize) -> Traces {
+        let mut out = Traces::new();
+        for x in a {
+            for y in b {
+                if x.len() + y.len() <= limit {
+                    out.insert([x.as_slice(), y].concat());
+                }
+            }
+        }
+        out
+    }
+
+    impl TraceRef {
+        /// Returns (complete, partial) trace sets.
+        fn traces_of(&mut self, p: &Particle) -> (Traces, Traces) {
+            let (min, max) = match p {
+                Particle::Term { min, max, .. }
+                | Particle::Sequence { min, max, .. }
+                | Particle::Choice { min, max, .. }
+                | Particle::All { min, max, .. } => (*min, *max),
+            };
+            let occ = occurs(min, max);
+            let empty = Traces::from([vec![]]);
+            match p {
+                Particle::Term { term, .. } => {
+                    let id = self.terms.len() as u8;
+                    self.terms.push(*term);
+                    let Some((min, max)) = occ else {
+                        return (empty.clone(), empty);
+                    };
+                    let (mut c, mut pa) = (Traces::new(), Traces::new());
+                    for k in 0..=self.limit as u32 {
+                        if max.is_some_and(|m| k > m) {
+                            break;
+                        }
+                        let tr = vec![id; k as usize];
+                        if k >= min {
+                            c.insert(tr.clone());
+                        }
+                        pa.insert(tr);
+                    }
+                    (c, pa)
+                }
+                Particle::All { items, .. } => {
+                    let mut members = Vec::new();
+                    for it in items {
+                        if let Particle::Term { term, min, max } = it {
+                            let id = self.terms.len() as u8;
+                            self.terms.push(*term);
+                            if let Some((min, _)) = occurs(*min, *max) {
+                                members.push((id, min >= 1));
+                            }
+                        }
+                    }
+                    let Some((min, _)) = occ else {
+                        return (empty.clone(), empty);
+                    };
+                    let (mut c, mut pa) = (Traces::new(), Traces::new());
+                    let mut stack = vec![vec![]];
+                    while let Some(tr) = stack.pop() {
+                        let complete = members.iter().all(|(id, req)| !req || tr.contains(id));
+                        if complete || (tr.is_empty() && min == 0) {
+                            c.insert(tr.clone());
+                        }
+                        for (id, _) in &members {
+                            if !tr.contains(id) && tr.len() < self.limit {
+                                stack.push([tr.as_slice(), &[*id]].concat());
+                            }
+                        }
+                        pa.insert(tr);
+                    }
+                    (c, pa)
+                }
+                Particle::Sequence { items, .. } | Particle::Choice { items, .. } => {
+                    let is_seq = matches!(p, Particle::Sequence { .. });
+                    let (mut bc, mut bp) = if is_seq {
+                        (empty.clone(), empty.clone())
+                    } else {
+                        (Traces::new(), empty.clone())
+                    };
+                    for item in items {
+                        let (ic, ip) = self.traces_of(item);
+                        if is_seq {
+                            bp.extend(cat(&bc, &ip, self.limit));
+                            bc = cat(&bc, &ic, self.limit);
+                        } else {
+                            bc.extend(ic);
+                            bp.extend(ip);
+                        }
+                    }
+                    let Some((min, max)) = occ else {
+                        return (empty.clone(), empty);
+                    };
+                    // pow = body^k; complete = union for k in min..=max; partial = body^k . partial
+                    // for k < max, plus complete.
+                    let mut pow = empty.clone();
+                    let mut c = Traces::new();
+                    let mut below_max = Traces::new();
+                    let mut k = 0u32;
+                    loop {
+                        if max.is_none_or(|m| k < m) {
+                            below_max.extend(pow.iter().cloned());
+                        }
+                        let mut grew = false;
+                        if k >= min {
+                            for tr in &pow {
+                                grew |= c.insert(tr.clone());
+                            }
+                        }
+                        if max.is_some_and(|m| k >= m) || (k >= min && !grew) || pow.is_empty() {
+                            break;
+                        }
+                        pow = cat(&pow, &bc, self.limit);
+                        k += 1;
+                    }
+                    let mut pa = cat(&below_max, &bp, self.limit);
+                    pa.extend(c.iter().cloned());
+                    (c, pa)
+                }
+            }
+        }
+    }
+
+    struct TraceInfo {
+        terms: Vec<TermId>,
+        complete: Traces,
+        /// prefix -> leaf ids that may follow it
+        next: HashMap<Vec<u8>, BTreeSet<u8>>,
+    }
+
+    fn traces(p: &Particle, limit: usize) -> TraceInfo {
+        let mut r = TraceRef {
+            terms: Vec::new(),
+            limit,
+        };
+        let (complete, partial) = r.traces_of(p);
+        let mut next: HashMap<Vec<u8>, BTreeSet<u8>> = HashMap::new();
+        for tr in &partial {
+            if let Some((last, prefix)) = tr.split_last() {
+                next.entry(prefix.to_vec()).or_default().insert(*last);
+            }
+        }
+        TraceInfo {
+            terms: r.terms,
+            complete,
+            next,
+        }
+    }
+
+    fn ref_ambiguous(info: &TraceInfo) -> bool {
+        info.next.values().any(|ids| {
+            let ids: Vec<u8> = ids.iter().copied().collect();
+            ids.iter().enumerate().any(|(i, &x)| {
+                ids[i + 1..]
+                    .iter()
+                    .any(|&y| overlap(info.terms[x as usize], info.terms[y as usize]))
+            })
+        })
+    }
+
+    fn all_words(max_len: usize) -> Vec<Vec<u8>> {
+        let mut out = vec![vec![]];
+        let mut frontier = vec![vec![]];
+        for _ in 0..max_len {
+            let mut next = Vec::new();
+            for w in &frontier {
+                for s in 0..4u8 {
+                    next.push([w.as_slice(), &[s]].concat());
+                }
+            }
+            out.extend(next.iter().cloned());
+            frontier = next;
+        }
+        out
+    }
+
+    /// Feed `w` with no-cascade semantics and check every step against reference 1.
+    fn check_language(p: &Particle, m: &ContentModel, w: &[u8]) {
+        let mut st = m.start();
+        let mut consumed: Vec<u8> = Vec::new();
+        for &s in w {
+            let before = format!("{st:?}");
+            let r = m.step(&mut st, &mut |t| term_matches(t, s));
+            consumed.push(s);
+            let viable = ref_viable(p, &consumed);
+            assert_eq!(
+                r != Step::NoMatch,
+                viable,
+                "viability of {consumed:?} in {p:?}"
+            );
+            if r == Step::NoMatch {
+                consumed.pop();
+                assert_eq!(format!("{st:?}"), before, "state changed on NoMatch");
+            } else if let Step::Matched(t) = r {
+                assert!(term_matches(t, s));
+            }
+            assert_eq!(
+                m.is_final(&st),
+                ref_accepts(p, &consumed),
+                "finality of {consumed:?} in {p:?}"
+            );
+        }
+    }
+
+    /// For UPA-valid models: attribution and `expected()` agree with the unique trace.
+    fn check_attribution(p: &Particle, m: &ContentModel, info: &TraceInfo, w: &[u8]) {
+        let mut st = m.start();
+        let mut u: Vec<u8> = Vec::new();
+        for &s in w {
+            if u.len() + 1 > L {
+                break;
+            }
+            let next = info.next.get(&u).cloned().unwrap_or_default();
+            let want_expected = dedup_terms(next.iter().map(|&x| info.terms[x as usize]));
+            assert_eq!(
+                m.expected(&st),
+                want_expected,
+                "expected() after {u:?} in {p:?}"
+            );
+            assert_eq!(
+                m.is_final(&st),
+                info.complete.contains(&u),
+                "final {u:?} in {p:?}"
+            );
+            let cands: Vec<u8> = next
+                .iter()
+                .copied()
+                .filter(|&x| term_matches(info.terms[x as usize], s))
+                .collect();
+            assert!(cands.len() <= 1, "reference ambiguity missed in {p:?}");
+            let r = m.step(&mut st, &mut |t| term_matches(t, s));
+            match cands.first() {
+                Some(&x) => {
+                    assert_eq!(r, Step::Matched(info.terms[x as usize]), "{p:?} {u:?} {s}");
+                    u.push(x);
+                }
+                None => assert_eq!(r, Step::NoMatch, "{p:?} {u:?} {s}"),
+            }
+        }
+    }
+
+    #[test]
+    fn property_against_reference_matchers() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let short = all_words(3);
+        let (mut valid, mut ambiguous, mut unwitnessed) = (0, 0, 0);
+        for case in 0..3000 {
+            let p = gen_root(&mut rng);
+            let mut words = short.clone();
+            for _ in 0..40 {
+                let n = rng.below(11) as usize;
+                words.push((0..n).map(|_| rng.below(4) as u8).collect());
+            }
+            let info = traces(&p, L);
+            // Words built from complete traces exercise the accepting paths.
+            let complete: Vec<&Vec<u8>> = info.complete.iter().collect();
+            for _ in 0..20 {
+                if complete.is_empty() {
+                    break;
+                }
+                let tr = complete[rng.below(complete.len() as u64) as usize];
+                let w: Vec<u8> = tr
+                    .iter()
+                    .map(|&x| {
+                        let t = info.terms[x as usize];
+                        let syms: Vec<u8> = (0..4).filter(|&s| term_matches(t, s)).collect();
+                        syms[rng.below(syms.len() as u64) as usize]
+                    })
+                    .collect();
+                words.push(w);
+            }
+
+            // The automaton's language does not depend on UPA; the all-group matcher attributes
+            // greedily and is only exact for UPA-valid groups.
+            let compiled = ContentModel::compile(&p, &overlap);
+            let unchecked = ContentModel::build(&p, None).expect("small models compile");
+            assert!(!unchecked.approximated(), "case {case}: {p:?}");
+            if compiled.is_ok() || matches!(unchecked.engine, Engine::Glushkov(_)) {
+                for w in &words {
+                    check_language(&p, &unchecked, w);
+                }
+                assert_eq!(unchecked.is_emptiable(), ref_accepts(&p, &[]));
+            }
+
+            let ref_amb = ref_ambiguous(&info);
+            match compiled {
+                Ok(m) => {
+                    assert!(!ref_amb, "case {case}: UPA violation missed in {p:?}");
+                    valid += 1;
+                    for w in &words {
+                        check_attribution(&p, &m, &info, w);
+                    }
+                }
+                Err(ModelError::Ambiguous { .. }) => {
+                    ambiguous += 1;
+                    // Some witnesses need longer prefixes (e.g. d{3,} twice before the
+                    // ambiguous choice); look further for those few.
+                    if !ref_amb && !ref_ambiguous(&traces(&p, 2 * L)) {
+                        unwitnessed += 1;
+                        eprintln!("case {case}: no witness within {} for {p:?}", 2 * L);
+                    }
+                }
+                Err(e) => panic!("case {case}: {e} for {p:?}"),
+            }
+        }
+        eprintln!("valid {valid}, ambiguous {ambiguous}, unwitnessed {unwitnessed}");
+        assert!(valid > 500 && ambiguous > 300);
+        assert_eq!(unwitnessed, 0);
+    }
+}

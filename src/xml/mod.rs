@@ -1,0 +1,649 @@
+//! The XML layer under everything else: a pull tokenizer over quick-xml that adds what a
+//! validator needs and quick-xml leaves out — line/column positions, entity and character
+//! reference resolution (including simple internal DTD entities), attribute-value
+//! normalisation, one-root well-formedness — plus namespace scopes and a small tree for
+//! schema documents.
+
+pub mod tree;
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use quick_xml::XmlVersion;
+use quick_xml::events::Event;
+
+pub const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";
+pub const XSD_NS: &str = "http://www.w3.org/2001/XMLSchema";
+pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+pub const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
+
+/// A 1-based line/column position in a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Pos {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// A document that is not well-formed (or not readable) XML.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {}, column {}: {message}", pos.line, pos.column)]
+pub struct XmlError {
+    pub pos: Pos,
+    pub message: String,
+}
+
+/// Turns byte offsets into line/column, incrementally: offsets are asked in increasing
+/// order while streaming, so each byte is scanned once.
+#[derive(Debug, Clone)]
+pub struct LineTracker<'a> {
+    input: &'a [u8],
+    offset: usize,
+    line: u32,
+    line_start: usize,
+}
+
+impl<'a> LineTracker<'a> {
+    pub fn new(input: &'a [u8]) -> Self {
+        LineTracker {
+            input,
+            offset: 0,
+            line: 1,
+            line_start: 0,
+        }
+    }
+
+    pub fn at(&mut self, offset: usize) -> Pos {
+        let offset = offset.min(self.input.len());
+        if offset < self.offset {
+            *self = LineTracker::new(self.input);
+        }
+        for (i, b) in self.input[self.offset..offset].iter().enumerate() {
+            if *b == b'\n' {
+                self.line += 1;
+                self.line_start = self.offset + i + 1;
+            }
+        }
+        self.offset = offset;
+        // Columns count characters, not bytes.
+        let column = std::str::from_utf8(&self.input[self.line_start..offset])
+            .map(|s| s.chars().count())
+            .unwrap_or(offset - self.line_start);
+        Pos {
+            line: self.line,
+            column: column as u32 + 1,
+        }
+    }
+}
+
+/// One attribute as written, value already normalised (entities resolved, whitespace
+/// characters replaced by spaces as XML 1.0 §3.3.3 requires for CDATA attributes).
+#[derive(Debug, Clone)]
+pub struct RawAttr<'a> {
+    pub qname: Cow<'a, str>,
+    pub value: Cow<'a, str>,
+}
+
+impl RawAttr<'_> {
+    pub fn prefix(&self) -> Option<&str> {
+        self.qname.split_once(':').map(|(p, _)| p)
+    }
+    pub fn local(&self) -> &str {
+        self.qname.split_once(':').map_or(&self.qname, |(_, l)| l)
+    }
+}
+
+/// The tokens a consumer sees. Empty elements come as Start + End.
+#[derive(Debug, Clone)]
+pub enum Token<'a> {
+    Start {
+        qname: Cow<'a, str>,
+        attrs: Vec<RawAttr<'a>>,
+        pos: Pos,
+    },
+    End {
+        pos: Pos,
+    },
+    /// Character data: text, CDATA, resolved references. Several may follow each other.
+    Text(Cow<'a, str>),
+}
+
+/// Pull tokenizer over a complete in-memory document.
+pub struct Tokenizer<'a> {
+    reader: quick_xml::Reader<&'a [u8]>,
+    lines: LineTracker<'a>,
+    input: &'a [u8],
+    entities: HashMap<String, String>,
+    pending_end: Option<Pos>,
+    depth: usize,
+    seen_root: bool,
+    finished_root: bool,
+    /// Deepest nesting accepted; protects the validator's stack from hostile documents.
+    pub max_depth: usize,
+}
+
+pub(crate) fn utf8_input(bytes: &[u8]) -> Cow<'_, [u8]> {
+    // Latin-1 documents occur in the W3C suite and in legacy systems; everything else is
+    // expected as UTF-8 (the SOAP norm).
+    let head = &bytes[..bytes.len().min(200)];
+    let head_str = String::from_utf8_lossy(head).to_ascii_lowercase();
+    if head_str.starts_with("<?xml")
+        && (head_str.contains("iso-8859-1") || head_str.contains("latin1"))
+        && std::str::from_utf8(bytes).is_err()
+    {
+        let s: String = bytes.iter().map(|&b| b as char).collect();
+        return Cow::Owned(s.into_bytes());
+    }
+    // Strip a UTF-8 byte-order mark.
+    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+        return Cow::Borrowed(rest);
+    }
+    Cow::Borrowed(bytes)
+}
+
+impl<'a> Tokenizer<'a> {
+    /// `input` must be UTF-8 (see [`utf8_input`]).
+    pub fn new(input: &'a [u8]) -> Self {
+        let mut reader = quick_xml::Reader::from_reader(input);
+        let config = reader.config_mut();
+        config.check_end_names = true;
+        config.check_comments = true;
+        config.expand_empty_elements = false;
+        config.trim_text(false);
+        Tokenizer {
+            reader,
+            lines: LineTracker::new(input),
+            input,
+            entities: HashMap::new(),
+            pending_end: None,
+            depth: 0,
+            seen_root: false,
+            finished_root: false,
+            max_depth: 10_000,
+        }
+    }
+
+    fn pos(&mut self, offset: u64) -> Pos {
+        self.lines.at(offset as usize)
+    }
+
+    fn error(&mut self, offset: u64, message: impl Into<String>) -> XmlError {
+        XmlError {
+            pos: self.pos(offset),
+            message: message.into(),
+        }
+    }
+
+    /// The next token, `Ok(None)` at a well-formed end of document.
+    pub fn next_token(&mut self) -> Result<Option<Token<'a>>, XmlError> {
+        if let Some(pos) = self.pending_end.take() {
+            self.close_element();
+            return Ok(Some(Token::End { pos }));
+        }
+        loop {
+            let before = self.reader.buffer_position();
+            let event = match self.reader.read_event() {
+                Ok(e) => e,
+                Err(e) => {
+                    let at = self.reader.error_position();
+                    return Err(self.error(at, format!("not well-formed XML: {e}")));
+                }
+            };
+            match event {
+                Event::Start(start) | Event::Empty(start) if self.finished_root => {
+                    let _ = start;
+                    return Err(self.error(
+                        before,
+                        "not well-formed XML: content after the root element",
+                    ));
+                }
+                Event::Start(start) => {
+                    let tok = self.start_token(&start, before)?;
+                    self.depth += 1;
+                    self.seen_root = true;
+                    if self.depth > self.max_depth {
+                        return Err(self.error(
+                            before,
+                            format!("elements nested deeper than {} levels", self.max_depth),
+                        ));
+                    }
+                    return Ok(Some(tok));
+                }
+                Event::Empty(start) => {
+                    let tok = self.start_token(&start, before)?;
+                    self.depth += 1;
+                    self.seen_root = true;
+                    let end = self.reader.buffer_position();
+                    self.pending_end = Some(self.pos(end));
+                    return Ok(Some(tok));
+                }
+                Event::End(_) => {
+                    let pos = self.pos(before);
+                    self.close_element();
+                    return Ok(Some(Token::End { pos }));
+                }
+                Event::Text(text) => {
+                    let content = text
+                        .xml10_content()
+                        .map_err(|e| self.error(before, format!("invalid text: {e}")))?;
+                    if self.depth == 0 {
+                        if content.chars().any(|c| !is_xml_space(c)) {
+                            return Err(self.error(
+                                before,
+                                "not well-formed XML: text outside the root element",
+                            ));
+                        }
+                        continue;
+                    }
+                    check_chars(&content).map_err(|m| self.error(before, m))?;
+                    return Ok(Some(Token::Text(content)));
+                }
+                Event::CData(data) => {
+                    if self.depth == 0 {
+                        return Err(self.error(before, "CDATA outside the root element"));
+                    }
+                    let content = data
+                        .xml10_content()
+                        .map_err(|e| self.error(before, format!("invalid CDATA: {e}")))?;
+                    return Ok(Some(Token::Text(content)));
+                }
+                Event::GeneralRef(r) => {
+                    if self.depth == 0 {
+                        return Err(self.error(before, "reference outside the root element"));
+                    }
+                    let name = r
+                        .decode()
+                        .map_err(|e| self.error(before, format!("invalid reference: {e}")))?
+                        .into_owned();
+                    let text = self.resolve_reference(&name, before)?;
+                    return Ok(Some(Token::Text(Cow::Owned(text))));
+                }
+                Event::DocType(dt) => {
+                    let text = dt.decode().unwrap_or_default().into_owned();
+                    self.read_internal_entities(&text);
+                }
+                Event::Eof => {
+                    if !self.seen_root {
+                        return Err(self.error(before, "no root element"));
+                    }
+                    if self.depth > 0 {
+                        return Err(self.error(before, "unexpected end of document"));
+                    }
+                    return Ok(None);
+                }
+                Event::Comment(_) | Event::PI(_) | Event::Decl(_) => {}
+            }
+        }
+    }
+
+    fn close_element(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+        if self.depth == 0 {
+            self.finished_root = true;
+        }
+    }
+
+    fn resolve_reference(&mut self, name: &str, at: u64) -> Result<String, XmlError> {
+        if let Some(num) = name.strip_prefix('#') {
+            let code = if let Some(hex) = num.strip_prefix('x') {
+                u32::from_str_radix(hex, 16).ok()
+            } else {
+                num.parse::<u32>().ok()
+            };
+            return match code.and_then(char::from_u32) {
+                Some(c) if is_xml_char(c) => Ok(c.to_string()),
+                _ => Err(self.error(at, format!("invalid character reference &{name};"))),
+            };
+        }
+        if let Some(s) = quick_xml::escape::resolve_predefined_entity(name) {
+            return Ok(s.to_string());
+        }
+        if let Some(s) = self.entities.get(name) {
+            return Ok(expand_char_refs(s));
+        }
+        Err(self.error(at, format!("undefined entity &{name};")))
+    }
+
+    /// Internal DTD subsets appear in test data and legacy documents; we honour simple
+    /// `<!ENTITY name "text">` declarations (no external entities: no network, no files).
+    fn read_internal_entities(&mut self, doctype: &str) {
+        let mut rest = doctype;
+        while let Some(i) = rest.find("<!ENTITY") {
+            rest = &rest[i + 8..];
+            let trimmed = rest.trim_start();
+            if trimmed.starts_with('%') {
+                continue;
+            }
+            let name: String = trimmed.chars().take_while(|c| !c.is_whitespace()).collect();
+            let after = trimmed[name.len()..].trim_start();
+            let quote = match after.chars().next() {
+                Some(q @ ('"' | '\'')) => q,
+                _ => continue,
+            };
+            if let Some(end) = after[1..].find(quote) {
+                let value = after[1..1 + end].to_string();
+                self.entities.entry(name).or_insert(value);
+            }
+        }
+    }
+
+    fn start_token(
+        &mut self,
+        start: &quick_xml::events::BytesStart<'a>,
+        offset: u64,
+    ) -> Result<Token<'a>, XmlError> {
+        let pos = self.pos(offset);
+        let raw = std::str::from_utf8(start.name().into_inner()).map_err(|_| XmlError {
+            pos,
+            message: "element name is not UTF-8".into(),
+        })?;
+        let qname = self
+            .borrow_name(raw)
+            .unwrap_or_else(|| Cow::Owned(raw.to_string()));
+        check_qname(&qname).map_err(|m| XmlError { pos, message: m })?;
+        let mut attrs = Vec::new();
+        for attr in start.attributes().with_checks(true) {
+            let attr = attr.map_err(|e| XmlError {
+                pos,
+                message: format!("not well-formed attribute: {e}"),
+            })?;
+            let key = std::str::from_utf8(attr.key.into_inner()).map_err(|_| XmlError {
+                pos,
+                message: "attribute name is not UTF-8".into(),
+            })?;
+            check_qname(key).map_err(|m| XmlError { pos, message: m })?;
+            let key = self
+                .borrow_name(key)
+                .unwrap_or_else(|| Cow::Owned(key.to_string()));
+            let entities = &self.entities;
+            let value = attr
+                .normalized_value_with(XmlVersion::Implicit1_0, 8, |name| {
+                    quick_xml::escape::resolve_predefined_entity(name)
+                        .or_else(|| entities.get(name).map(|s| s.as_str()))
+                })
+                .map_err(|e| XmlError {
+                    pos,
+                    message: format!("attribute '{key}': {e}"),
+                })?;
+            if value.contains('<') {
+                return Err(XmlError {
+                    pos,
+                    message: format!("attribute '{key}': '<' is not allowed in attribute values"),
+                });
+            }
+            check_chars(&value).map_err(|m| XmlError { pos, message: m })?;
+            let value = match value {
+                Cow::Borrowed(s) => self
+                    .borrow_name(s)
+                    .unwrap_or_else(|| Cow::Owned(s.to_string())),
+                Cow::Owned(s) => Cow::Owned(s),
+            };
+            attrs.push(RawAttr { qname: key, value });
+        }
+        Ok(Token::Start { qname, attrs, pos })
+    }
+
+    /// Re-borrow a string from the input buffer when it is a sub-slice of it, so that
+    /// names and plain values live as long as the document without copying.
+    fn borrow_name(&self, s: &str) -> Option<Cow<'a, str>> {
+        let base = self.input.as_ptr() as usize;
+        let p = s.as_ptr() as usize;
+        if p >= base && p + s.len() <= base + self.input.len() {
+            let start = p - base;
+            std::str::from_utf8(&self.input[start..start + s.len()])
+                .ok()
+                .map(Cow::Borrowed)
+        } else {
+            None
+        }
+    }
+}
+
+fn expand_char_refs(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(end) = after.find(';') {
+            let name = &after[..end];
+            let rep = if let Some(num) = name.strip_prefix('#') {
+                let code = if let Some(hex) = num.strip_prefix('x') {
+                    u32::from_str_radix(hex, 16).ok()
+                } else {
+                    num.parse().ok()
+                };
+                code.and_then(char::from_u32).map(|c| c.to_string())
+            } else {
+                quick_xml::escape::resolve_predefined_entity(name).map(str::to_string)
+            };
+            match rep {
+                Some(r) => {
+                    out.push_str(&r);
+                    rest = &after[end + 1..];
+                }
+                None => {
+                    out.push('&');
+                    rest = after;
+                }
+            }
+        } else {
+            out.push('&');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+pub fn is_xml_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r')
+}
+
+pub fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..='\u{10FFFF}')
+}
+
+fn check_chars(s: &str) -> Result<(), String> {
+    if let Some(c) = s.chars().find(|&c| !is_xml_char(c)) {
+        return Err(format!(
+            "not well-formed XML: character U+{:04X} is not allowed",
+            c as u32
+        ));
+    }
+    Ok(())
+}
+
+fn check_qname(name: &str) -> Result<(), String> {
+    let ok = !name.is_empty()
+        && name.split(':').count() <= 2
+        && name.split(':').all(|part| {
+            let mut chars = part.chars();
+            matches!(chars.next(), Some(c) if is_name_start(c)) && chars.all(is_name_char)
+        });
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("not well-formed XML: '{name}' is not a valid name"))
+    }
+}
+
+pub fn is_name_start(c: char) -> bool {
+    c.is_alphabetic() || c == '_' || matches!(c, '\u{C0}'..='\u{2FF}' | '\u{370}'..='\u{37D}')
+}
+
+pub fn is_name_char(c: char) -> bool {
+    is_name_start(c)
+        || c.is_ascii_digit()
+        || matches!(c, '-' | '.' | '\u{B7}')
+        || c.is_numeric()
+        || matches!(c, '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+        || (!c.is_ascii() && !c.is_whitespace() && !c.is_control())
+}
+
+/// In-scope namespace bindings while streaming.
+#[derive(Debug, Clone)]
+pub struct Namespaces {
+    bindings: Vec<(String, String)>,
+    marks: Vec<usize>,
+}
+
+impl Default for Namespaces {
+    fn default() -> Self {
+        Namespaces {
+            bindings: vec![("xml".into(), XML_NS.into())],
+            marks: Vec::new(),
+        }
+    }
+}
+
+impl Namespaces {
+    /// Open an element's scope and record its `xmlns` declarations.
+    pub fn push(&mut self, attrs: &[RawAttr<'_>]) -> Result<(), String> {
+        self.marks.push(self.bindings.len());
+        for a in attrs {
+            if a.qname == "xmlns" {
+                self.bindings.push((String::new(), a.value.to_string()));
+            } else if let Some(p) = a.qname.strip_prefix("xmlns:") {
+                if a.value.is_empty() {
+                    return Err(format!("namespace prefix '{p}' bound to an empty URI"));
+                }
+                self.bindings.push((p.to_string(), a.value.to_string()));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn pop(&mut self) {
+        if let Some(m) = self.marks.pop() {
+            self.bindings.truncate(m);
+        }
+    }
+
+    /// The namespace bound to `prefix` ("" = default namespace); `Some("")` means the
+    /// default namespace was undeclared.
+    pub fn lookup(&self, prefix: &str) -> Option<&str> {
+        self.bindings
+            .iter()
+            .rev()
+            .find(|(p, _)| p == prefix)
+            .map(|(_, u)| u.as_str())
+    }
+
+    /// Namespace of an element name (`None` = no namespace). Err on an undeclared prefix.
+    pub fn element_ns(&self, prefix: Option<&str>) -> Result<Option<&str>, String> {
+        match prefix {
+            None => Ok(self.lookup("").filter(|u| !u.is_empty())),
+            Some(p) => match self.lookup(p) {
+                Some(u) if !u.is_empty() => Ok(Some(u)),
+                _ => Err(format!("namespace prefix '{p}' is not declared")),
+            },
+        }
+    }
+
+    /// Namespace of an attribute name: unprefixed attributes are in no namespace.
+    pub fn attribute_ns(&self, prefix: Option<&str>) -> Result<Option<&str>, String> {
+        match prefix {
+            None => Ok(None),
+            Some(p) => self.element_ns(Some(p)),
+        }
+    }
+
+    /// Resolve the prefix of a QName-valued text (`""` = default namespace).
+    pub fn resolve_prefix(&self, prefix: &str) -> Option<String> {
+        let uri = self.lookup(prefix)?;
+        if uri.is_empty() && !prefix.is_empty() {
+            None
+        } else {
+            Some(uri.to_string())
+        }
+    }
+
+    /// Index of the binding for `prefix`; stays valid while the declaring element is open.
+    pub fn lookup_index(&self, prefix: &str) -> Option<usize> {
+        self.bindings.iter().rposition(|(p, _)| p == prefix)
+    }
+
+    pub fn uri_at(&self, index: usize) -> &str {
+        &self.bindings[index].1
+    }
+
+    pub fn snapshot(&self) -> Vec<(String, String)> {
+        self.bindings.clone()
+    }
+}
+
+pub fn split_qname(qname: &str) -> (Option<&str>, &str) {
+    match qname.split_once(':') {
+        Some((p, l)) => (Some(p), l),
+        None => (None, qname),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(xml: &str) -> Result<Vec<String>, XmlError> {
+        let mut t = Tokenizer::new(xml.as_bytes());
+        let mut out = Vec::new();
+        while let Some(tok) = t.next_token()? {
+            out.push(match tok {
+                Token::Start { qname, attrs, pos } => format!(
+                    "<{qname}{}@{}:{}",
+                    attrs
+                        .iter()
+                        .map(|a| format!(" {}={}", a.qname, a.value))
+                        .collect::<String>(),
+                    pos.line,
+                    pos.column
+                ),
+                Token::End { .. } => "/".into(),
+                Token::Text(t) => format!("'{t}'"),
+            });
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn positions_entities_and_empty_elements() {
+        let t = tokens("<?xml version='1.0'?>\n<a x='1&amp;2'>\n  <b/>&lt;&#65;</a>").unwrap();
+        assert_eq!(
+            t,
+            vec!["<a x=1&2@2:1", "'\n  '", "<b@3:3", "/", "'<'", "'A'", "/"]
+        );
+    }
+
+    #[test]
+    fn not_well_formed_is_an_error_with_position() {
+        let e = tokens("<a>\n<b></a>").unwrap_err();
+        assert_eq!(e.pos.line, 2);
+        assert!(tokens("<a/><b/>").is_err());
+        assert!(tokens("text<a/>").is_err());
+        assert!(tokens("<a>&nope;</a>").is_err());
+        assert!(tokens("<a x='1' x='2'/>").is_err());
+        assert!(tokens("").is_err());
+    }
+
+    #[test]
+    fn internal_entities_are_expanded() {
+        let t = tokens("<!DOCTYPE a [<!ENTITY e \"hi\">]><a>&e;</a>").unwrap();
+        assert_eq!(t, vec!["<a@1:31", "'hi'", "/"]);
+    }
+
+    #[test]
+    fn namespace_scopes() {
+        let mut ns = Namespaces::default();
+        let attrs = vec![RawAttr {
+            qname: "xmlns:p".into(),
+            value: "urn:p".into(),
+        }];
+        ns.push(&attrs).unwrap();
+        assert_eq!(ns.element_ns(Some("p")).unwrap(), Some("urn:p"));
+        assert_eq!(ns.element_ns(None).unwrap(), None);
+        ns.pop();
+        assert!(ns.element_ns(Some("p")).is_err());
+    }
+}

@@ -1,0 +1,200 @@
+//! A small element tree for contract documents (XSD, WSDL, test metadata). Instances are
+//! never built into a tree: the validator streams them.
+
+use std::sync::Arc;
+
+use super::{Namespaces, Pos, Token, Tokenizer, XmlError, split_qname, utf8_input};
+
+#[derive(Debug, Clone)]
+pub struct Attribute {
+    pub ns: Option<String>,
+    pub local: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum Node {
+    Element(Element),
+    Text(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Element {
+    pub ns: Option<String>,
+    pub local: String,
+    pub prefix: Option<String>,
+    pub attrs: Vec<Attribute>,
+    pub children: Vec<Node>,
+    pub pos: Pos,
+    /// In-scope namespace bindings, for QName-valued attributes (`type="xs:string"`).
+    pub scope: Arc<Vec<(String, String)>>,
+}
+
+impl Element {
+    /// An unqualified attribute's value.
+    pub fn attr(&self, local: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|a| a.ns.is_none() && a.local == local)
+            .map(|a| a.value.as_str())
+    }
+
+    pub fn attr_ns(&self, ns: &str, local: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|a| a.ns.as_deref() == Some(ns) && a.local == local)
+            .map(|a| a.value.as_str())
+    }
+
+    pub fn elements(&self) -> impl Iterator<Item = &Element> {
+        self.children.iter().filter_map(|n| match n {
+            Node::Element(e) => Some(e),
+            Node::Text(_) => None,
+        })
+    }
+
+    pub fn is(&self, ns: &str, local: &str) -> bool {
+        self.ns.as_deref() == Some(ns) && self.local == local
+    }
+
+    /// Child elements in namespace `ns` with the given local name.
+    pub fn children_named<'s>(
+        &'s self,
+        ns: &'s str,
+        local: &'s str,
+    ) -> impl Iterator<Item = &'s Element> + 's {
+        self.elements().filter(move |e| e.is(ns, local))
+    }
+
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        for n in &self.children {
+            match n {
+                Node::Text(t) => s.push_str(t),
+                Node::Element(e) => s.push_str(&e.text()),
+            }
+        }
+        s
+    }
+
+    pub fn lookup_prefix(&self, prefix: &str) -> Option<&str> {
+        self.scope
+            .iter()
+            .rev()
+            .find(|(p, _)| p == prefix)
+            .map(|(_, u)| u.as_str())
+    }
+
+    /// Resolve a QName written in an attribute value against this element's scope.
+    /// Returns (namespace, local); an unprefixed name takes the default namespace.
+    pub fn resolve_qname(&self, value: &str) -> Result<(Option<String>, String), String> {
+        let value = value.trim();
+        let (prefix, local) = split_qname(value);
+        if local.is_empty() || prefix == Some("") {
+            return Err(format!("'{value}' is not a valid QName"));
+        }
+        match prefix {
+            None => Ok((
+                self.lookup_prefix("")
+                    .filter(|u| !u.is_empty())
+                    .map(str::to_string),
+                local.to_string(),
+            )),
+            Some(p) => match self.lookup_prefix(p) {
+                Some(u) if !u.is_empty() => Ok((Some(u.to_string()), local.to_string())),
+                _ => Err(format!("the prefix '{p}' of '{value}' is not declared")),
+            },
+        }
+    }
+}
+
+/// Parse a whole document into a tree (for contract documents, which are small).
+pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
+    let input = utf8_input(bytes);
+    let mut tok = Tokenizer::new(&input);
+    let mut ns = Namespaces::default();
+    let mut stack: Vec<Element> = Vec::new();
+    let mut root = None;
+    while let Some(t) = tok.next_token()? {
+        match t {
+            Token::Start { qname, attrs, pos } => {
+                ns.push(&attrs).map_err(|m| XmlError {
+                    pos,
+                    message: m.clone(),
+                })?;
+                let (prefix, local) = split_qname(&qname);
+                let el_ns = ns
+                    .element_ns(prefix)
+                    .map_err(|m| XmlError { pos, message: m })?
+                    .map(str::to_string);
+                let mut out_attrs = Vec::with_capacity(attrs.len());
+                for a in &attrs {
+                    if a.qname == "xmlns" || a.qname.starts_with("xmlns:") {
+                        continue;
+                    }
+                    let a_ns = ns
+                        .attribute_ns(a.prefix())
+                        .map_err(|m| XmlError { pos, message: m })?
+                        .map(str::to_string);
+                    out_attrs.push(Attribute {
+                        ns: a_ns,
+                        local: a.local().to_string(),
+                        value: a.value.to_string(),
+                    });
+                }
+                stack.push(Element {
+                    ns: el_ns,
+                    local: local.to_string(),
+                    prefix: prefix.map(str::to_string),
+                    attrs: out_attrs,
+                    children: Vec::new(),
+                    pos,
+                    scope: Arc::new(ns.snapshot()),
+                });
+            }
+            Token::End { .. } => {
+                ns.pop();
+                let done = stack.pop().expect("tokenizer balances elements");
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(Node::Element(done)),
+                    None => root = Some(done),
+                }
+            }
+            Token::Text(t) => {
+                if let Some(parent) = stack.last_mut() {
+                    match parent.children.last_mut() {
+                        Some(Node::Text(prev)) => prev.push_str(&t),
+                        _ => parent.children.push(Node::Text(t.into_owned())),
+                    }
+                }
+            }
+        }
+    }
+    root.ok_or_else(|| XmlError {
+        pos: Pos::default(),
+        message: "no root element".into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_tree_with_scopes() {
+        let root = parse(
+            br#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:t="urn:t">
+  <xs:element name="a" type="t:T"/>
+</xs:schema>"#,
+        )
+        .unwrap();
+        assert!(root.is(super::super::XSD_NS, "schema"));
+        let el = root.elements().next().unwrap();
+        assert_eq!(el.pos.line, 2);
+        assert_eq!(
+            el.resolve_qname(el.attr("type").unwrap()).unwrap(),
+            (Some("urn:t".to_string()), "T".to_string())
+        );
+        assert!(el.resolve_qname("u:T").is_err());
+    }
+}
