@@ -1788,7 +1788,11 @@ impl<'l> Compiler<'l> {
                             ));
                         }
                         t if t.starts_with("##") => {
-                            return Err(self.err(doc, el, format!("unknown namespace token '{t}'")));
+                            return Err(self.err(
+                                doc,
+                                el,
+                                format!("unknown namespace token '{t}'"),
+                            ));
                         }
                         uri => set.push(Some(Arc::from(uri))),
                     }

@@ -8,6 +8,7 @@
 pub mod compile;
 pub mod content_model;
 pub mod datatypes;
+pub mod inspect;
 pub mod load;
 pub mod model;
 pub mod regex;

@@ -251,7 +251,7 @@ impl<'m, 'a> Validator<'m, 'a> {
             }
             None => 1,
         };
-        let mut frame = Frame {
+        let frame = Frame {
             qname,
             ns: ns_idx,
             index,
@@ -269,9 +269,9 @@ impl<'m, 'a> Validator<'m, 'a> {
             ic_scopes: 0,
         };
 
-        // Decide how this element is validated.
-        let decided = self.decide(ns.as_deref(), &local, pos, &frame);
+        // Decide how this element is validated (findings then point at this element).
         self.frames.push(frame);
+        let decided = self.decide(ns.as_deref(), &local, pos);
         let depth = self.frames.len();
         match decided {
             Decision::Envelope(k) => {
@@ -291,15 +291,18 @@ impl<'m, 'a> Validator<'m, 'a> {
             }
             Decision::Type(t) => self.begin_typed(None, t, &attrs, pos),
         }
-        frame = self.frames.pop().expect("just pushed");
-        let _ = &frame;
-        self.frames.push(frame);
         self.identity_start(&attrs, &ns, &local, pos);
     }
 
-    fn decide(&mut self, ns: Option<&str>, local: &str, pos: Pos, _frame: &Frame<'_>) -> Decision {
+    fn decide(&mut self, ns: Option<&str>, local: &str, pos: Pos) -> Decision {
         let model = self.model;
-        let Some(parent) = self.frames.last_mut() else {
+        let n = self.frames.len();
+        let parent = if n >= 2 {
+            self.frames.get_mut(n - 2)
+        } else {
+            None
+        };
+        let Some(parent) = parent else {
             // The document element.
             if self.roots == Roots::SoapBody {
                 if local == "Envelope" && matches!(ns, Some(SOAP11_NS | SOAP12_NS)) {
