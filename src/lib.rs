@@ -4,5 +4,6 @@
 //! validate WSDL/XSD contracts).
 
 pub mod cli;
+pub mod oir;
 pub mod schema;
 pub mod xml;

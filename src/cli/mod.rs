@@ -2,6 +2,7 @@
 //! 0 = everything conforms, 1 = findings (invalid documents, failed checks),
 //! 2 = usage, configuration or load errors (nothing was judged).
 
+mod rules;
 mod validate;
 
 use std::path::PathBuf;
@@ -33,6 +34,8 @@ pub enum Format {
 pub enum Command {
     /// Validate XML documents (or SOAP envelopes) against a WSDL or XSD contract.
     Validate(ValidateArgs),
+    /// List the business-rule catalogue, or check messages against schema and rules.
+    Rules(RulesArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -54,6 +57,46 @@ pub struct ValidateArgs {
     pub documents: Vec<PathBuf>,
 }
 
+#[derive(Debug, clap::Args)]
+pub struct RulesArgs {
+    #[command(subcommand)]
+    pub action: Option<RulesAction>,
+    /// Output format (of the listing).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesAction {
+    /// Check SOAP messages: schema findings and business-rule findings together.
+    Check(RulesCheckArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RulesCheckArgs {
+    /// WSDL contract of the integration (its folder name, e.g. SF1590_A, selects the rules).
+    #[arg(long)]
+    pub wsdl: PathBuf,
+    /// Context: today, sender, known accounts/claims/invoices, IDs already received (YAML).
+    #[arg(long)]
+    pub context: Option<PathBuf>,
+    /// The fagsystem's sortiment (YAML); default: schemas/data/sortiment.yaml.
+    #[arg(long)]
+    pub sortiment: Option<PathBuf>,
+    /// The ERP's omsætningstabel (YAML); default: schemas/data/omsaetningstabel.yaml.
+    #[arg(long)]
+    pub omsaetningstabel: Option<PathBuf>,
+    /// Catalog mapping namespaces or remote schemaLocations to local files.
+    #[arg(long)]
+    pub catalog: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Messages to check, in order (a later one is judged against the IDs of earlier ones).
+    #[arg(required = true)]
+    pub documents: Vec<PathBuf>,
+}
+
 /// Parse the command line and run; returns the process exit code.
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
@@ -66,5 +109,6 @@ pub fn main() -> i32 {
     };
     match cli.command {
         Command::Validate(args) => validate::run(&args),
+        Command::Rules(args) => rules::run(&args),
     }
 }

@@ -1172,8 +1172,10 @@ impl<'l> Compiler<'l> {
                         }
                         Content::Empty => None,
                     };
-                    let base_particle = if base == any_type {
-                        base_particle
+                    // Processors treat an extension of anyType with own content as that
+                    // content alone (the literal reading would violate UPA).
+                    let base_particle = if base == any_type && own_particle.is_some() {
+                        None
                     } else {
                         base_particle
                     };

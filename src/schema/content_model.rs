@@ -1584,6 +1584,10 @@ mod tests {
     }
 
     fn gen_particle(rng: &mut Rng, depth: u32, leaves: &mut u32) -> Particle {
+        // Cap the leaf count: trace ids are packed into 4 bits.
+        if *leaves == 0 {
+            return seq(vec![]);
+        }
         if depth == 0 || *leaves <= 1 || rng.below(5) < 2 {
             *leaves = leaves.saturating_sub(1);
             let (min, max) = LEAF_OCCURS[rng.below(LEAF_OCCURS.len() as u64) as usize];
@@ -1793,10 +1797,47 @@ mod tests {
     }
 
     /// Reference 2: particle traces (sequences of leaf ids, numbered in schema order) up to
-    /// length `L`: complete ones and prefixes of partial derivations. Used for UPA, attribution
-    /// and `expected()`.
+    /// a length limit: complete ones and prefixes of partial derivations. Used for UPA,
+    /// attribution and `expected()`.
     const L: usize = 6;
-    type Traces = HashSet<Vec<u8>>;
+
+    /// A trace packed into a u64 (length in the low 4 bits, then 4 bits per leaf id), so the
+    /// reference stays fast in debug builds.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+    struct Tr(u64);
+
+    impl Tr {
+        const EMPTY: Tr = Tr(0);
+        fn len(self) -> usize {
+            (self.0 & 0xf) as usize
+        }
+        fn id(self, i: usize) -> u8 {
+            ((self.0 >> (4 + 4 * i)) & 0xf) as u8
+        }
+        fn ids(self) -> impl Iterator<Item = u8> {
+            (0..self.len()).map(move |i| self.id(i))
+        }
+        fn cat(self, other: Tr) -> Tr {
+            let len = self.len() + other.len();
+            let ids = (self.0 >> 4) | ((other.0 >> 4) << (4 * self.len()));
+            Tr((ids << 4) | len as u64)
+        }
+        fn push(self, id: u8) -> Tr {
+            self.cat(Tr(u64::from(id) << 4 | 1))
+        }
+        fn contains(self, id: u8) -> bool {
+            self.ids().any(|x| x == id)
+        }
+        /// (last id, prefix)
+        fn split_last(self) -> Option<(u8, Tr)> {
+            let n = self.len().checked_sub(1)?;
+            let last = self.id(n);
+            let ids = (self.0 >> 4) & ((1u64 << (4 * n)) - 1);
+            Some((last, Tr((ids << 4) | n as u64)))
+        }
+    }
+
+    type Traces = HashSet<Tr>;
 
     struct TraceRef {
         terms: Vec<TermId>,
@@ -1808,7 +1849,7 @@ mod tests {
         for x in a {
             for y in b {
                 if x.len() + y.len() <= limit {
-                    out.insert([x.as_slice(), y].concat());
+                    out.insert(x.cat(*y));
                 }
             }
         }
@@ -1816,6 +1857,13 @@ mod tests {
     }
 
     impl TraceRef {
+        fn new_id(&mut self, term: TermId) -> u8 {
+            let id = self.terms.len() as u8;
+            assert!(id < 16, "trace ids are packed into 4 bits");
+            self.terms.push(term);
+            id
+        }
+
         /// Returns (complete, partial) trace sets.
         fn traces_of(&mut self, p: &Particle) -> (Traces, Traces) {
             let (min, max) = match p {
@@ -1825,24 +1873,24 @@ mod tests {
                 | Particle::All { min, max, .. } => (*min, *max),
             };
             let occ = occurs(min, max);
-            let empty = Traces::from([vec![]]);
+            let empty = Traces::from([Tr::EMPTY]);
             match p {
                 Particle::Term { term, .. } => {
-                    let id = self.terms.len() as u8;
-                    self.terms.push(*term);
+                    let id = self.new_id(*term);
                     let Some((min, max)) = occ else {
                         return (empty.clone(), empty);
                     };
                     let (mut c, mut pa) = (Traces::new(), Traces::new());
+                    let mut tr = Tr::EMPTY;
                     for k in 0..=self.limit as u32 {
                         if max.is_some_and(|m| k > m) {
                             break;
                         }
-                        let tr = vec![id; k as usize];
                         if k >= min {
-                            c.insert(tr.clone());
+                            c.insert(tr);
                         }
                         pa.insert(tr);
+                        tr = tr.push(id);
                     }
                     (c, pa)
                 }
@@ -1850,8 +1898,7 @@ mod tests {
                     let mut members = Vec::new();
                     for it in items {
                         if let Particle::Term { term, min, max } = it {
-                            let id = self.terms.len() as u8;
-                            self.terms.push(*term);
+                            let id = self.new_id(*term);
                             if let Some((min, _)) = occurs(*min, *max) {
                                 members.push((id, min >= 1));
                             }
@@ -1861,15 +1908,15 @@ mod tests {
                         return (empty.clone(), empty);
                     };
                     let (mut c, mut pa) = (Traces::new(), Traces::new());
-                    let mut stack = vec![vec![]];
+                    let mut stack = vec![Tr::EMPTY];
                     while let Some(tr) = stack.pop() {
-                        let complete = members.iter().all(|(id, req)| !req || tr.contains(id));
-                        if complete || (tr.is_empty() && min == 0) {
-                            c.insert(tr.clone());
+                        let complete = members.iter().all(|(id, req)| !req || tr.contains(*id));
+                        if complete || (tr.len() == 0 && min == 0) {
+                            c.insert(tr);
                         }
                         for (id, _) in &members {
-                            if !tr.contains(id) && tr.len() < self.limit {
-                                stack.push([tr.as_slice(), &[*id]].concat());
+                            if !tr.contains(*id) && tr.len() < self.limit {
+                                stack.push(tr.push(*id));
                             }
                         }
                         pa.insert(tr);
@@ -1904,12 +1951,12 @@ mod tests {
                     let mut k = 0u32;
                     loop {
                         if max.is_none_or(|m| k < m) {
-                            below_max.extend(pow.iter().cloned());
+                            below_max.extend(pow.iter().copied());
                         }
                         let mut grew = false;
                         if k >= min {
                             for tr in &pow {
-                                grew |= c.insert(tr.clone());
+                                grew |= c.insert(*tr);
                             }
                         }
                         if max.is_some_and(|m| k >= m) || (k >= min && !grew) || pow.is_empty() {
@@ -1919,7 +1966,7 @@ mod tests {
                         k += 1;
                     }
                     let mut pa = cat(&below_max, &bp, self.limit);
-                    pa.extend(c.iter().cloned());
+                    pa.extend(c.iter().copied());
                     (c, pa)
                 }
             }
@@ -1930,7 +1977,7 @@ mod tests {
         terms: Vec<TermId>,
         complete: Traces,
         /// prefix -> leaf ids that may follow it
-        next: HashMap<Vec<u8>, BTreeSet<u8>>,
+        next: HashMap<Tr, BTreeSet<u8>>,
     }
 
     fn traces(p: &Particle, limit: usize) -> TraceInfo {
@@ -1939,10 +1986,10 @@ mod tests {
             limit,
         };
         let (complete, partial) = r.traces_of(p);
-        let mut next: HashMap<Vec<u8>, BTreeSet<u8>> = HashMap::new();
+        let mut next: HashMap<Tr, BTreeSet<u8>> = HashMap::new();
         for tr in &partial {
             if let Some((last, prefix)) = tr.split_last() {
-                next.entry(prefix.to_vec()).or_default().insert(*last);
+                next.entry(prefix).or_default().insert(last);
             }
         }
         TraceInfo {
@@ -2010,7 +2057,7 @@ mod tests {
     /// For UPA-valid models: attribution and `expected()` agree with the unique trace.
     fn check_attribution(p: &Particle, m: &ContentModel, info: &TraceInfo, w: &[u8]) {
         let mut st = m.start();
-        let mut u: Vec<u8> = Vec::new();
+        let mut u = Tr::EMPTY;
         for &s in w {
             if u.len() + 1 > L {
                 break;
@@ -2037,7 +2084,7 @@ mod tests {
             match cands.first() {
                 Some(&x) => {
                     assert_eq!(r, Step::Matched(info.terms[x as usize]), "{p:?} {u:?} {s}");
-                    u.push(x);
+                    u = u.push(x);
                 }
                 None => assert_eq!(r, Step::NoMatch, "{p:?} {u:?} {s}"),
             }
@@ -2058,15 +2105,17 @@ mod tests {
             }
             let info = traces(&p, L);
             // Words built from complete traces exercise the accepting paths.
-            let complete: Vec<&Vec<u8>> = info.complete.iter().collect();
+            // Sorted: HashSet order differs between runs and the test must be deterministic.
+            let mut complete: Vec<Tr> = info.complete.iter().copied().collect();
+            complete.sort_unstable();
             for _ in 0..20 {
                 if complete.is_empty() {
                     break;
                 }
                 let tr = complete[rng.below(complete.len() as u64) as usize];
                 let w: Vec<u8> = tr
-                    .iter()
-                    .map(|&x| {
+                    .ids()
+                    .map(|x| {
                         let t = info.terms[x as usize];
                         let syms: Vec<u8> = (0..4).filter(|&s| term_matches(t, s)).collect();
                         syms[rng.below(syms.len() as u64) as usize]

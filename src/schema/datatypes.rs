@@ -416,7 +416,7 @@ pub fn normalize_whitespace(s: &str, ws: WhiteSpace) -> Cow<'_, str> {
             }
         }
         WhiteSpace::Collapse => {
-            let t = s.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+            let t = s.trim_matches([' ', '\t', '\n', '\r']);
             let mut prev_space = false;
             let mut clean = true;
             for b in t.bytes() {
@@ -436,7 +436,7 @@ pub fn normalize_whitespace(s: &str, ws: WhiteSpace) -> Cow<'_, str> {
                 return Cow::Borrowed(t);
             }
             let mut out = String::with_capacity(t.len());
-            for part in t.split(|c| matches!(c, ' ' | '\t' | '\n' | '\r')) {
+            for part in t.split([' ', '\t', '\n', '\r']) {
                 if part.is_empty() {
                     continue;
                 }
@@ -654,8 +654,7 @@ pub fn validate(
 
 /// Items of a list value: separated by XML whitespace (tolerates un-collapsed input).
 fn list_items(s: &str) -> impl Iterator<Item = &str> {
-    s.split(|c| matches!(c, ' ' | '\t' | '\n' | '\r'))
-        .filter(|p| !p.is_empty())
+    s.split([' ', '\t', '\n', '\r']).filter(|p| !p.is_empty())
 }
 
 fn list_error(list: Builtin, item_err: String) -> String {
@@ -720,14 +719,20 @@ fn split_decimal(b: &[u8]) -> Option<(bool, &[u8], &[u8])> {
         Some(b'+') => (false, &b[1..]),
         _ => (false, b),
     };
-    let (int, frac) = match rest.iter().position(|&c| c == b'.') {
+    // One pass: digits with at most one point.
+    let mut dot = None;
+    for (i, &c) in rest.iter().enumerate() {
+        if c == b'.' && dot.is_none() {
+            dot = Some(i);
+        } else if !c.is_ascii_digit() {
+            return None;
+        }
+    }
+    let (int, frac) = match dot {
         Some(p) => (&rest[..p], &rest[p + 1..]),
         None => (rest, &rest[rest.len()..]),
     };
-    if (int.is_empty() && frac.is_empty())
-        || !int.iter().all(u8::is_ascii_digit)
-        || !frac.iter().all(u8::is_ascii_digit)
-    {
+    if int.is_empty() && frac.is_empty() {
         return None;
     }
     Some((neg, int, frac))
@@ -764,7 +769,10 @@ impl Decimal {
         if n == 0 {
             return Some(Decimal::ZERO);
         }
-        let mag = if n <= SMALL_DIGITS {
+        let mag = if n <= 19 {
+            // 19 digits always fit a u64, whose arithmetic is cheaper than u128's.
+            Mag::Small(u128::from(fold_digits_u64(b, fold_digits_u64(a, 0))))
+        } else if n <= SMALL_DIGITS {
             let mut v = 0u128;
             for &c in a.iter().chain(b) {
                 v = v * 10 + u128::from(c - b'0');
@@ -783,7 +791,7 @@ impl Decimal {
 
     /// Normalize `(-1)^neg × v × 10^-scale`.
     fn from_u128_scaled(neg: bool, mut v: u128, mut scale: u32) -> Decimal {
-        while scale > 0 && v % 10 == 0 {
+        while scale > 0 && v.is_multiple_of(10) {
             v /= 10;
             scale -= 1;
         }
@@ -1040,6 +1048,12 @@ impl Decimal {
     }
 }
 
+/// Accumulate ASCII digits onto `v` (callers keep the total within 19 digits).
+#[inline]
+fn fold_digits_u64(d: &[u8], v: u64) -> u64 {
+    d.iter().fold(v, |v, &c| v * 10 + u64::from(c - b'0'))
+}
+
 fn pow10(n: u32) -> Option<u128> {
     10u128.checked_pow(n)
 }
@@ -1170,14 +1184,31 @@ impl fmt::Display for Decimal {
 /// Parse one of the integer types: `[+-]?[0-9]+` and the type's range.
 fn parse_integer(b: Builtin, s: &str) -> Result<Decimal, String> {
     let bytes = s.as_bytes();
-    let digits = match bytes.first() {
-        Some(b'+' | b'-') => &bytes[1..],
-        _ => bytes,
+    let (neg, digits) = match bytes.first() {
+        Some(b'-') => (true, &bytes[1..]),
+        Some(b'+') => (false, &bytes[1..]),
+        _ => (false, bytes),
     };
-    if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+    if digits.is_empty() {
         return Err(invalid(b, s));
     }
-    let d = Decimal::parse(s).ok_or_else(|| invalid(b, s))?;
+    let d = if digits.len() <= 19 {
+        // Fast path for everything up to unsignedLong's width: check and accumulate in
+        // one pass; 19 digits always fit a u64.
+        let mut v = 0u64;
+        for &c in digits {
+            let x = c.wrapping_sub(b'0');
+            if x > 9 {
+                return Err(invalid(b, s));
+            }
+            v = v * 10 + u64::from(x);
+        }
+        Decimal::from_u128_scaled(neg, u128::from(v), 0)
+    } else if digits.iter().all(u8::is_ascii_digit) {
+        Decimal::from_ascii_parts(neg, digits, &[]).ok_or_else(|| invalid(b, s))?
+    } else {
+        return Err(invalid(b, s));
+    };
     let (min, max) = b.integer_bounds();
     if min.is_none() && max.is_none() {
         return Ok(d);
@@ -1293,15 +1324,24 @@ struct Frac {
 
 const ATTO_DIGITS: usize = 18;
 
+/// 10^0 ..= 10^18.
+const POW10_U64: [u64; 19] = {
+    let mut t = [1u64; 19];
+    let mut i = 1;
+    while i < 19 {
+        t[i] = t[i - 1] * 10;
+        i += 1;
+    }
+    t
+};
+
 impl Frac {
     /// From the ASCII digits after the point.
     fn from_digits(d: &[u8]) -> Frac {
         let d = trim_trailing_zeros(d);
         let head = &d[..d.len().min(ATTO_DIGITS)];
-        let mut atto = head.iter().fold(0u64, |v, &c| v * 10 + u64::from(c - b'0'));
-        for _ in head.len()..ATTO_DIGITS {
-            atto *= 10;
-        }
+        // At most 18 digits, so the scaled value stays below 10^18.
+        let atto = fold_digits_u64(head, 0) * POW10_U64[ATTO_DIGITS - head.len()];
         let more = (d.len() > ATTO_DIGITS)
             .then(|| std::str::from_utf8(&d[ATTO_DIGITS..]).unwrap_or("").into());
         Frac { atto, more }
@@ -1448,13 +1488,14 @@ impl<'a> Cursor<'a> {
 
     /// Exactly two digits.
     fn two(&mut self) -> Result<u8, &'static str> {
-        match (self.b.get(self.i), self.b.get(self.i + 1)) {
-            (Some(a), Some(b)) if a.is_ascii_digit() && b.is_ascii_digit() => {
+        if let Some(&[a, b]) = self.b.get(self.i..self.i + 2) {
+            let (a, b) = (a.wrapping_sub(b'0'), b.wrapping_sub(b'0'));
+            if a <= 9 && b <= 9 {
                 self.i += 2;
-                Ok((a - b'0') * 10 + (b - b'0'))
+                return Ok(a * 10 + b);
             }
-            _ => Err("expected two digits"),
         }
+        Err("expected two digits")
     }
 
     fn at_end(&self) -> bool {
@@ -1599,10 +1640,14 @@ impl DateTime {
     /// zone `tz` (its own when it has one). Uses UTC-normalized fields so the missing
     /// year 0 is skipped consistently with the canonical form.
     fn instant_with(&self, tz: i16) -> (i128, &Frac) {
-        let (y, m, d, h, mi) = self.utc_fields(tz).unwrap_or_else(|| {
-            // Only reachable at year ±9.2e18; fall back to unshifted fields.
-            (self.year, self.month, self.day, self.hour, self.minute)
-        });
+        // `None` only at year ±9.2e18; fall back to the unshifted fields.
+        let (y, m, d, h, mi) = self.utc_fields(tz).unwrap_or((
+            self.year,
+            self.month,
+            self.day,
+            self.hour,
+            self.minute,
+        ));
         let days = days_from_civil(i128::from(y), m, d);
         let secs = days * 86_400 + i128::from(h) * 3600 + i128::from(mi) * 60;
         (secs + i128::from(self.second), &self.frac)
@@ -2124,7 +2169,46 @@ fn is_name_char(c: char, colon: bool) -> bool {
     }
 }
 
+/// ASCII name classes: bit 0 = NCName start, bit 1 = NCName char, bit 2 = ':'. Bytes
+/// from 0x80 up are 0 (256 entries so indexing needs no bounds check).
+const ASCII_NAME: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        if b.is_ascii_alphabetic() || b == b'_' {
+            t[c] = 0b011;
+        } else if b.is_ascii_digit() || b == b'.' || b == b'-' {
+            t[c] = 0b010;
+        } else if b == b':' {
+            t[c] = 0b100;
+        }
+        c += 1;
+    }
+    t
+};
+
 fn is_name_like(s: &str, colon: bool) -> bool {
+    // Table-driven fast path for ASCII; the first non-ASCII byte hands over to the full
+    // check.
+    let colon_bit = if colon { 0b100 } else { 0 };
+    let Some((&first, rest)) = s.as_bytes().split_first() else {
+        return false;
+    };
+    if first < 0x80 {
+        if ASCII_NAME[usize::from(first)] & (0b001 | colon_bit) == 0 {
+            return false;
+        }
+        if rest
+            .iter()
+            .all(|&c| ASCII_NAME[usize::from(c)] & (0b010 | colon_bit) != 0)
+        {
+            return true;
+        }
+        if rest.is_ascii() {
+            return false;
+        }
+    }
     let mut it = s.chars();
     match it.next() {
         Some(c) if is_name_start(c, colon) => it.all(|c| is_name_char(c, colon)),
@@ -2144,6 +2228,9 @@ pub fn is_ncname(s: &str) -> bool {
 
 /// XML 1.0 `Nmtoken`.
 pub fn is_nmtoken(s: &str) -> bool {
+    if s.is_ascii() {
+        return !s.is_empty() && s.bytes().all(|c| ASCII_NAME[usize::from(c)] & 0b110 != 0);
+    }
     !s.is_empty() && s.chars().all(|c| is_name_char(c, true))
 }
 
@@ -2242,7 +2329,7 @@ fn hex_val(c: u8) -> Option<u8> {
 /// hexBinary: an even number of hex digits (possibly none).
 fn decode_hex(s: &str, mut out: Option<&mut Vec<u8>>) -> Result<(), &'static str> {
     let b = s.as_bytes();
-    if b.len() % 2 != 0 {
+    if !b.len().is_multiple_of(2) {
         return Err("odd number of hex digits");
     }
     for pair in b.chunks_exact(2) {
@@ -2480,491 +2567,1562 @@ pub fn canonical(v: &Value) -> String {
 // CombiningChar | Extender.
 // ---------------------------------------------------------------------------------------
 
+#[rustfmt::skip]
 const NCNAME_START_NON_ASCII: &[(u32, u32)] = &[
-    (0x00C0, 0x00D6),
-    (0x00D8, 0x00F6),
-    (0x00F8, 0x0131),
-    (0x0134, 0x013E),
-    (0x0141, 0x0148),
-    (0x014A, 0x017E),
-    (0x0180, 0x01C3),
-    (0x01CD, 0x01F0),
-    (0x01F4, 0x01F5),
-    (0x01FA, 0x0217),
-    (0x0250, 0x02A8),
-    (0x02BB, 0x02C1),
-    (0x0386, 0x0386),
-    (0x0388, 0x038A),
-    (0x038C, 0x038C),
-    (0x038E, 0x03A1),
-    (0x03A3, 0x03CE),
-    (0x03D0, 0x03D6),
-    (0x03DA, 0x03DA),
-    (0x03DC, 0x03DC),
-    (0x03DE, 0x03DE),
-    (0x03E0, 0x03E0),
-    (0x03E2, 0x03F3),
-    (0x0401, 0x040C),
-    (0x040E, 0x044F),
-    (0x0451, 0x045C),
-    (0x045E, 0x0481),
-    (0x0490, 0x04C4),
-    (0x04C7, 0x04C8),
-    (0x04CB, 0x04CC),
-    (0x04D0, 0x04EB),
-    (0x04EE, 0x04F5),
-    (0x04F8, 0x04F9),
-    (0x0531, 0x0556),
-    (0x0559, 0x0559),
-    (0x0561, 0x0586),
-    (0x05D0, 0x05EA),
-    (0x05F0, 0x05F2),
-    (0x0621, 0x063A),
-    (0x0641, 0x064A),
-    (0x0671, 0x06B7),
-    (0x06BA, 0x06BE),
-    (0x06C0, 0x06CE),
-    (0x06D0, 0x06D3),
-    (0x06D5, 0x06D5),
-    (0x06E5, 0x06E6),
-    (0x0905, 0x0939),
-    (0x093D, 0x093D),
-    (0x0958, 0x0961),
-    (0x0985, 0x098C),
-    (0x098F, 0x0990),
-    (0x0993, 0x09A8),
-    (0x09AA, 0x09B0),
-    (0x09B2, 0x09B2),
-    (0x09B6, 0x09B9),
-    (0x09DC, 0x09DD),
-    (0x09DF, 0x09E1),
-    (0x09F0, 0x09F1),
-    (0x0A05, 0x0A0A),
-    (0x0A0F, 0x0A10),
-    (0x0A13, 0x0A28),
-    (0x0A2A, 0x0A30),
-    (0x0A32, 0x0A33),
-    (0x0A35, 0x0A36),
-    (0x0A38, 0x0A39),
-    (0x0A59, 0x0A5C),
-    (0x0A5E, 0x0A5E),
-    (0x0A72, 0x0A74),
-    (0x0A85, 0x0A8B),
-    (0x0A8D, 0x0A8D),
-    (0x0A8F, 0x0A91),
-    (0x0A93, 0x0AA8),
-    (0x0AAA, 0x0AB0),
-    (0x0AB2, 0x0AB3),
-    (0x0AB5, 0x0AB9),
-    (0x0ABD, 0x0ABD),
-    (0x0AE0, 0x0AE0),
-    (0x0B05, 0x0B0C),
-    (0x0B0F, 0x0B10),
-    (0x0B13, 0x0B28),
-    (0x0B2A, 0x0B30),
-    (0x0B32, 0x0B33),
-    (0x0B36, 0x0B39),
-    (0x0B3D, 0x0B3D),
-    (0x0B5C, 0x0B5D),
-    (0x0B5F, 0x0B61),
-    (0x0B85, 0x0B8A),
-    (0x0B8E, 0x0B90),
-    (0x0B92, 0x0B95),
-    (0x0B99, 0x0B9A),
-    (0x0B9C, 0x0B9C),
-    (0x0B9E, 0x0B9F),
-    (0x0BA3, 0x0BA4),
-    (0x0BA8, 0x0BAA),
-    (0x0BAE, 0x0BB5),
-    (0x0BB7, 0x0BB9),
-    (0x0C05, 0x0C0C),
-    (0x0C0E, 0x0C10),
-    (0x0C12, 0x0C28),
-    (0x0C2A, 0x0C33),
-    (0x0C35, 0x0C39),
-    (0x0C60, 0x0C61),
-    (0x0C85, 0x0C8C),
-    (0x0C8E, 0x0C90),
-    (0x0C92, 0x0CA8),
-    (0x0CAA, 0x0CB3),
-    (0x0CB5, 0x0CB9),
-    (0x0CDE, 0x0CDE),
-    (0x0CE0, 0x0CE1),
-    (0x0D05, 0x0D0C),
-    (0x0D0E, 0x0D10),
-    (0x0D12, 0x0D28),
-    (0x0D2A, 0x0D39),
-    (0x0D60, 0x0D61),
-    (0x0E01, 0x0E2E),
-    (0x0E30, 0x0E30),
-    (0x0E32, 0x0E33),
-    (0x0E40, 0x0E45),
-    (0x0E81, 0x0E82),
-    (0x0E84, 0x0E84),
-    (0x0E87, 0x0E88),
-    (0x0E8A, 0x0E8A),
-    (0x0E8D, 0x0E8D),
-    (0x0E94, 0x0E97),
-    (0x0E99, 0x0E9F),
-    (0x0EA1, 0x0EA3),
-    (0x0EA5, 0x0EA5),
-    (0x0EA7, 0x0EA7),
-    (0x0EAA, 0x0EAB),
-    (0x0EAD, 0x0EAE),
-    (0x0EB0, 0x0EB0),
-    (0x0EB2, 0x0EB3),
-    (0x0EBD, 0x0EBD),
-    (0x0EC0, 0x0EC4),
-    (0x0F40, 0x0F47),
-    (0x0F49, 0x0F69),
-    (0x10A0, 0x10C5),
-    (0x10D0, 0x10F6),
-    (0x1100, 0x1100),
-    (0x1102, 0x1103),
-    (0x1105, 0x1107),
-    (0x1109, 0x1109),
-    (0x110B, 0x110C),
-    (0x110E, 0x1112),
-    (0x113C, 0x113C),
-    (0x113E, 0x113E),
-    (0x1140, 0x1140),
-    (0x114C, 0x114C),
-    (0x114E, 0x114E),
-    (0x1150, 0x1150),
-    (0x1154, 0x1155),
-    (0x1159, 0x1159),
-    (0x115F, 0x1161),
-    (0x1163, 0x1163),
-    (0x1165, 0x1165),
-    (0x1167, 0x1167),
-    (0x1169, 0x1169),
-    (0x116D, 0x116E),
-    (0x1172, 0x1173),
-    (0x1175, 0x1175),
-    (0x119E, 0x119E),
-    (0x11A8, 0x11A8),
-    (0x11AB, 0x11AB),
-    (0x11AE, 0x11AF),
-    (0x11B7, 0x11B8),
-    (0x11BA, 0x11BA),
-    (0x11BC, 0x11C2),
-    (0x11EB, 0x11EB),
-    (0x11F0, 0x11F0),
-    (0x11F9, 0x11F9),
-    (0x1E00, 0x1E9B),
-    (0x1EA0, 0x1EF9),
-    (0x1F00, 0x1F15),
-    (0x1F18, 0x1F1D),
-    (0x1F20, 0x1F45),
-    (0x1F48, 0x1F4D),
-    (0x1F50, 0x1F57),
-    (0x1F59, 0x1F59),
-    (0x1F5B, 0x1F5B),
-    (0x1F5D, 0x1F5D),
-    (0x1F5F, 0x1F7D),
-    (0x1F80, 0x1FB4),
-    (0x1FB6, 0x1FBC),
-    (0x1FBE, 0x1FBE),
-    (0x1FC2, 0x1FC4),
-    (0x1FC6, 0x1FCC),
-    (0x1FD0, 0x1FD3),
-    (0x1FD6, 0x1FDB),
-    (0x1FE0, 0x1FEC),
-    (0x1FF2, 0x1FF4),
-    (0x1FF6, 0x1FFC),
-    (0x2126, 0x2126),
-    (0x212A, 0x212B),
-    (0x212E, 0x212E),
-    (0x2180, 0x2182),
-    (0x3007, 0x3007),
-    (0x3021, 0x3029),
-    (0x3041, 0x3094),
-    (0x30A1, 0x30FA),
-    (0x3105, 0x312C),
-    (0x4E00, 0x9FA5),
-    (0xAC00, 0xD7A3),
+    (0x00C0, 0x00D6), (0x00D8, 0x00F6), (0x00F8, 0x0131), (0x0134, 0x013E), (0x0141, 0x0148),
+    (0x014A, 0x017E), (0x0180, 0x01C3), (0x01CD, 0x01F0), (0x01F4, 0x01F5), (0x01FA, 0x0217),
+    (0x0250, 0x02A8), (0x02BB, 0x02C1), (0x0386, 0x0386), (0x0388, 0x038A), (0x038C, 0x038C),
+    (0x038E, 0x03A1), (0x03A3, 0x03CE), (0x03D0, 0x03D6), (0x03DA, 0x03DA), (0x03DC, 0x03DC),
+    (0x03DE, 0x03DE), (0x03E0, 0x03E0), (0x03E2, 0x03F3), (0x0401, 0x040C), (0x040E, 0x044F),
+    (0x0451, 0x045C), (0x045E, 0x0481), (0x0490, 0x04C4), (0x04C7, 0x04C8), (0x04CB, 0x04CC),
+    (0x04D0, 0x04EB), (0x04EE, 0x04F5), (0x04F8, 0x04F9), (0x0531, 0x0556), (0x0559, 0x0559),
+    (0x0561, 0x0586), (0x05D0, 0x05EA), (0x05F0, 0x05F2), (0x0621, 0x063A), (0x0641, 0x064A),
+    (0x0671, 0x06B7), (0x06BA, 0x06BE), (0x06C0, 0x06CE), (0x06D0, 0x06D3), (0x06D5, 0x06D5),
+    (0x06E5, 0x06E6), (0x0905, 0x0939), (0x093D, 0x093D), (0x0958, 0x0961), (0x0985, 0x098C),
+    (0x098F, 0x0990), (0x0993, 0x09A8), (0x09AA, 0x09B0), (0x09B2, 0x09B2), (0x09B6, 0x09B9),
+    (0x09DC, 0x09DD), (0x09DF, 0x09E1), (0x09F0, 0x09F1), (0x0A05, 0x0A0A), (0x0A0F, 0x0A10),
+    (0x0A13, 0x0A28), (0x0A2A, 0x0A30), (0x0A32, 0x0A33), (0x0A35, 0x0A36), (0x0A38, 0x0A39),
+    (0x0A59, 0x0A5C), (0x0A5E, 0x0A5E), (0x0A72, 0x0A74), (0x0A85, 0x0A8B), (0x0A8D, 0x0A8D),
+    (0x0A8F, 0x0A91), (0x0A93, 0x0AA8), (0x0AAA, 0x0AB0), (0x0AB2, 0x0AB3), (0x0AB5, 0x0AB9),
+    (0x0ABD, 0x0ABD), (0x0AE0, 0x0AE0), (0x0B05, 0x0B0C), (0x0B0F, 0x0B10), (0x0B13, 0x0B28),
+    (0x0B2A, 0x0B30), (0x0B32, 0x0B33), (0x0B36, 0x0B39), (0x0B3D, 0x0B3D), (0x0B5C, 0x0B5D),
+    (0x0B5F, 0x0B61), (0x0B85, 0x0B8A), (0x0B8E, 0x0B90), (0x0B92, 0x0B95), (0x0B99, 0x0B9A),
+    (0x0B9C, 0x0B9C), (0x0B9E, 0x0B9F), (0x0BA3, 0x0BA4), (0x0BA8, 0x0BAA), (0x0BAE, 0x0BB5),
+    (0x0BB7, 0x0BB9), (0x0C05, 0x0C0C), (0x0C0E, 0x0C10), (0x0C12, 0x0C28), (0x0C2A, 0x0C33),
+    (0x0C35, 0x0C39), (0x0C60, 0x0C61), (0x0C85, 0x0C8C), (0x0C8E, 0x0C90), (0x0C92, 0x0CA8),
+    (0x0CAA, 0x0CB3), (0x0CB5, 0x0CB9), (0x0CDE, 0x0CDE), (0x0CE0, 0x0CE1), (0x0D05, 0x0D0C),
+    (0x0D0E, 0x0D10), (0x0D12, 0x0D28), (0x0D2A, 0x0D39), (0x0D60, 0x0D61), (0x0E01, 0x0E2E),
+    (0x0E30, 0x0E30), (0x0E32, 0x0E33), (0x0E40, 0x0E45), (0x0E81, 0x0E82), (0x0E84, 0x0E84),
+    (0x0E87, 0x0E88), (0x0E8A, 0x0E8A), (0x0E8D, 0x0E8D), (0x0E94, 0x0E97), (0x0E99, 0x0E9F),
+    (0x0EA1, 0x0EA3), (0x0EA5, 0x0EA5), (0x0EA7, 0x0EA7), (0x0EAA, 0x0EAB), (0x0EAD, 0x0EAE),
+    (0x0EB0, 0x0EB0), (0x0EB2, 0x0EB3), (0x0EBD, 0x0EBD), (0x0EC0, 0x0EC4), (0x0F40, 0x0F47),
+    (0x0F49, 0x0F69), (0x10A0, 0x10C5), (0x10D0, 0x10F6), (0x1100, 0x1100), (0x1102, 0x1103),
+    (0x1105, 0x1107), (0x1109, 0x1109), (0x110B, 0x110C), (0x110E, 0x1112), (0x113C, 0x113C),
+    (0x113E, 0x113E), (0x1140, 0x1140), (0x114C, 0x114C), (0x114E, 0x114E), (0x1150, 0x1150),
+    (0x1154, 0x1155), (0x1159, 0x1159), (0x115F, 0x1161), (0x1163, 0x1163), (0x1165, 0x1165),
+    (0x1167, 0x1167), (0x1169, 0x1169), (0x116D, 0x116E), (0x1172, 0x1173), (0x1175, 0x1175),
+    (0x119E, 0x119E), (0x11A8, 0x11A8), (0x11AB, 0x11AB), (0x11AE, 0x11AF), (0x11B7, 0x11B8),
+    (0x11BA, 0x11BA), (0x11BC, 0x11C2), (0x11EB, 0x11EB), (0x11F0, 0x11F0), (0x11F9, 0x11F9),
+    (0x1E00, 0x1E9B), (0x1EA0, 0x1EF9), (0x1F00, 0x1F15), (0x1F18, 0x1F1D), (0x1F20, 0x1F45),
+    (0x1F48, 0x1F4D), (0x1F50, 0x1F57), (0x1F59, 0x1F59), (0x1F5B, 0x1F5B), (0x1F5D, 0x1F5D),
+    (0x1F5F, 0x1F7D), (0x1F80, 0x1FB4), (0x1FB6, 0x1FBC), (0x1FBE, 0x1FBE), (0x1FC2, 0x1FC4),
+    (0x1FC6, 0x1FCC), (0x1FD0, 0x1FD3), (0x1FD6, 0x1FDB), (0x1FE0, 0x1FEC), (0x1FF2, 0x1FF4),
+    (0x1FF6, 0x1FFC), (0x2126, 0x2126), (0x212A, 0x212B), (0x212E, 0x212E), (0x2180, 0x2182),
+    (0x3007, 0x3007), (0x3021, 0x3029), (0x3041, 0x3094), (0x30A1, 0x30FA), (0x3105, 0x312C),
+    (0x4E00, 0x9FA5), (0xAC00, 0xD7A3),
 ];
+#[rustfmt::skip]
 const NCNAME_CHAR_NON_ASCII: &[(u32, u32)] = &[
-    (0x00B7, 0x00B7),
-    (0x00C0, 0x00D6),
-    (0x00D8, 0x00F6),
-    (0x00F8, 0x0131),
-    (0x0134, 0x013E),
-    (0x0141, 0x0148),
-    (0x014A, 0x017E),
-    (0x0180, 0x01C3),
-    (0x01CD, 0x01F0),
-    (0x01F4, 0x01F5),
-    (0x01FA, 0x0217),
-    (0x0250, 0x02A8),
-    (0x02BB, 0x02C1),
-    (0x02D0, 0x02D1),
-    (0x0300, 0x0345),
-    (0x0360, 0x0361),
-    (0x0386, 0x038A),
-    (0x038C, 0x038C),
-    (0x038E, 0x03A1),
-    (0x03A3, 0x03CE),
-    (0x03D0, 0x03D6),
-    (0x03DA, 0x03DA),
-    (0x03DC, 0x03DC),
-    (0x03DE, 0x03DE),
-    (0x03E0, 0x03E0),
-    (0x03E2, 0x03F3),
-    (0x0401, 0x040C),
-    (0x040E, 0x044F),
-    (0x0451, 0x045C),
-    (0x045E, 0x0481),
-    (0x0483, 0x0486),
-    (0x0490, 0x04C4),
-    (0x04C7, 0x04C8),
-    (0x04CB, 0x04CC),
-    (0x04D0, 0x04EB),
-    (0x04EE, 0x04F5),
-    (0x04F8, 0x04F9),
-    (0x0531, 0x0556),
-    (0x0559, 0x0559),
-    (0x0561, 0x0586),
-    (0x0591, 0x05A1),
-    (0x05A3, 0x05B9),
-    (0x05BB, 0x05BD),
-    (0x05BF, 0x05BF),
-    (0x05C1, 0x05C2),
-    (0x05C4, 0x05C4),
-    (0x05D0, 0x05EA),
-    (0x05F0, 0x05F2),
-    (0x0621, 0x063A),
-    (0x0640, 0x0652),
-    (0x0660, 0x0669),
-    (0x0670, 0x06B7),
-    (0x06BA, 0x06BE),
-    (0x06C0, 0x06CE),
-    (0x06D0, 0x06D3),
-    (0x06D5, 0x06E8),
-    (0x06EA, 0x06ED),
-    (0x06F0, 0x06F9),
-    (0x0901, 0x0903),
-    (0x0905, 0x0939),
-    (0x093C, 0x094D),
-    (0x0951, 0x0954),
-    (0x0958, 0x0963),
-    (0x0966, 0x096F),
-    (0x0981, 0x0983),
-    (0x0985, 0x098C),
-    (0x098F, 0x0990),
-    (0x0993, 0x09A8),
-    (0x09AA, 0x09B0),
-    (0x09B2, 0x09B2),
-    (0x09B6, 0x09B9),
-    (0x09BC, 0x09BC),
-    (0x09BE, 0x09C4),
-    (0x09C7, 0x09C8),
-    (0x09CB, 0x09CD),
-    (0x09D7, 0x09D7),
-    (0x09DC, 0x09DD),
-    (0x09DF, 0x09E3),
-    (0x09E6, 0x09F1),
-    (0x0A02, 0x0A02),
-    (0x0A05, 0x0A0A),
-    (0x0A0F, 0x0A10),
-    (0x0A13, 0x0A28),
-    (0x0A2A, 0x0A30),
-    (0x0A32, 0x0A33),
-    (0x0A35, 0x0A36),
-    (0x0A38, 0x0A39),
-    (0x0A3C, 0x0A3C),
-    (0x0A3E, 0x0A42),
-    (0x0A47, 0x0A48),
-    (0x0A4B, 0x0A4D),
-    (0x0A59, 0x0A5C),
-    (0x0A5E, 0x0A5E),
-    (0x0A66, 0x0A74),
-    (0x0A81, 0x0A83),
-    (0x0A85, 0x0A8B),
-    (0x0A8D, 0x0A8D),
-    (0x0A8F, 0x0A91),
-    (0x0A93, 0x0AA8),
-    (0x0AAA, 0x0AB0),
-    (0x0AB2, 0x0AB3),
-    (0x0AB5, 0x0AB9),
-    (0x0ABC, 0x0AC5),
-    (0x0AC7, 0x0AC9),
-    (0x0ACB, 0x0ACD),
-    (0x0AE0, 0x0AE0),
-    (0x0AE6, 0x0AEF),
-    (0x0B01, 0x0B03),
-    (0x0B05, 0x0B0C),
-    (0x0B0F, 0x0B10),
-    (0x0B13, 0x0B28),
-    (0x0B2A, 0x0B30),
-    (0x0B32, 0x0B33),
-    (0x0B36, 0x0B39),
-    (0x0B3C, 0x0B43),
-    (0x0B47, 0x0B48),
-    (0x0B4B, 0x0B4D),
-    (0x0B56, 0x0B57),
-    (0x0B5C, 0x0B5D),
-    (0x0B5F, 0x0B61),
-    (0x0B66, 0x0B6F),
-    (0x0B82, 0x0B83),
-    (0x0B85, 0x0B8A),
-    (0x0B8E, 0x0B90),
-    (0x0B92, 0x0B95),
-    (0x0B99, 0x0B9A),
-    (0x0B9C, 0x0B9C),
-    (0x0B9E, 0x0B9F),
-    (0x0BA3, 0x0BA4),
-    (0x0BA8, 0x0BAA),
-    (0x0BAE, 0x0BB5),
-    (0x0BB7, 0x0BB9),
-    (0x0BBE, 0x0BC2),
-    (0x0BC6, 0x0BC8),
-    (0x0BCA, 0x0BCD),
-    (0x0BD7, 0x0BD7),
-    (0x0BE7, 0x0BEF),
-    (0x0C01, 0x0C03),
-    (0x0C05, 0x0C0C),
-    (0x0C0E, 0x0C10),
-    (0x0C12, 0x0C28),
-    (0x0C2A, 0x0C33),
-    (0x0C35, 0x0C39),
-    (0x0C3E, 0x0C44),
-    (0x0C46, 0x0C48),
-    (0x0C4A, 0x0C4D),
-    (0x0C55, 0x0C56),
-    (0x0C60, 0x0C61),
-    (0x0C66, 0x0C6F),
-    (0x0C82, 0x0C83),
-    (0x0C85, 0x0C8C),
-    (0x0C8E, 0x0C90),
-    (0x0C92, 0x0CA8),
-    (0x0CAA, 0x0CB3),
-    (0x0CB5, 0x0CB9),
-    (0x0CBE, 0x0CC4),
-    (0x0CC6, 0x0CC8),
-    (0x0CCA, 0x0CCD),
-    (0x0CD5, 0x0CD6),
-    (0x0CDE, 0x0CDE),
-    (0x0CE0, 0x0CE1),
-    (0x0CE6, 0x0CEF),
-    (0x0D02, 0x0D03),
-    (0x0D05, 0x0D0C),
-    (0x0D0E, 0x0D10),
-    (0x0D12, 0x0D28),
-    (0x0D2A, 0x0D39),
-    (0x0D3E, 0x0D43),
-    (0x0D46, 0x0D48),
-    (0x0D4A, 0x0D4D),
-    (0x0D57, 0x0D57),
-    (0x0D60, 0x0D61),
-    (0x0D66, 0x0D6F),
-    (0x0E01, 0x0E2E),
-    (0x0E30, 0x0E3A),
-    (0x0E40, 0x0E4E),
-    (0x0E50, 0x0E59),
-    (0x0E81, 0x0E82),
-    (0x0E84, 0x0E84),
-    (0x0E87, 0x0E88),
-    (0x0E8A, 0x0E8A),
-    (0x0E8D, 0x0E8D),
-    (0x0E94, 0x0E97),
-    (0x0E99, 0x0E9F),
-    (0x0EA1, 0x0EA3),
-    (0x0EA5, 0x0EA5),
-    (0x0EA7, 0x0EA7),
-    (0x0EAA, 0x0EAB),
-    (0x0EAD, 0x0EAE),
-    (0x0EB0, 0x0EB9),
-    (0x0EBB, 0x0EBD),
-    (0x0EC0, 0x0EC4),
-    (0x0EC6, 0x0EC6),
-    (0x0EC8, 0x0ECD),
-    (0x0ED0, 0x0ED9),
-    (0x0F18, 0x0F19),
-    (0x0F20, 0x0F29),
-    (0x0F35, 0x0F35),
-    (0x0F37, 0x0F37),
-    (0x0F39, 0x0F39),
-    (0x0F3E, 0x0F47),
-    (0x0F49, 0x0F69),
-    (0x0F71, 0x0F84),
-    (0x0F86, 0x0F8B),
-    (0x0F90, 0x0F95),
-    (0x0F97, 0x0F97),
-    (0x0F99, 0x0FAD),
-    (0x0FB1, 0x0FB7),
-    (0x0FB9, 0x0FB9),
-    (0x10A0, 0x10C5),
-    (0x10D0, 0x10F6),
-    (0x1100, 0x1100),
-    (0x1102, 0x1103),
-    (0x1105, 0x1107),
-    (0x1109, 0x1109),
-    (0x110B, 0x110C),
-    (0x110E, 0x1112),
-    (0x113C, 0x113C),
-    (0x113E, 0x113E),
-    (0x1140, 0x1140),
-    (0x114C, 0x114C),
-    (0x114E, 0x114E),
-    (0x1150, 0x1150),
-    (0x1154, 0x1155),
-    (0x1159, 0x1159),
-    (0x115F, 0x1161),
-    (0x1163, 0x1163),
-    (0x1165, 0x1165),
-    (0x1167, 0x1167),
-    (0x1169, 0x1169),
-    (0x116D, 0x116E),
-    (0x1172, 0x1173),
-    (0x1175, 0x1175),
-    (0x119E, 0x119E),
-    (0x11A8, 0x11A8),
-    (0x11AB, 0x11AB),
-    (0x11AE, 0x11AF),
-    (0x11B7, 0x11B8),
-    (0x11BA, 0x11BA),
-    (0x11BC, 0x11C2),
-    (0x11EB, 0x11EB),
-    (0x11F0, 0x11F0),
-    (0x11F9, 0x11F9),
-    (0x1E00, 0x1E9B),
-    (0x1EA0, 0x1EF9),
-    (0x1F00, 0x1F15),
-    (0x1F18, 0x1F1D),
-    (0x1F20, 0x1F45),
-    (0x1F48, 0x1F4D),
-    (0x1F50, 0x1F57),
-    (0x1F59, 0x1F59),
-    (0x1F5B, 0x1F5B),
-    (0x1F5D, 0x1F5D),
-    (0x1F5F, 0x1F7D),
-    (0x1F80, 0x1FB4),
-    (0x1FB6, 0x1FBC),
-    (0x1FBE, 0x1FBE),
-    (0x1FC2, 0x1FC4),
-    (0x1FC6, 0x1FCC),
-    (0x1FD0, 0x1FD3),
-    (0x1FD6, 0x1FDB),
-    (0x1FE0, 0x1FEC),
-    (0x1FF2, 0x1FF4),
-    (0x1FF6, 0x1FFC),
-    (0x20D0, 0x20DC),
-    (0x20E1, 0x20E1),
-    (0x2126, 0x2126),
-    (0x212A, 0x212B),
-    (0x212E, 0x212E),
-    (0x2180, 0x2182),
-    (0x3005, 0x3005),
-    (0x3007, 0x3007),
-    (0x3021, 0x302F),
-    (0x3031, 0x3035),
-    (0x3041, 0x3094),
-    (0x3099, 0x309A),
-    (0x309D, 0x309E),
-    (0x30A1, 0x30FA),
-    (0x30FC, 0x30FE),
-    (0x3105, 0x312C),
-    (0x4E00, 0x9FA5),
-    (0xAC00, 0xD7A3),
+    (0x00B7, 0x00B7), (0x00C0, 0x00D6), (0x00D8, 0x00F6), (0x00F8, 0x0131), (0x0134, 0x013E),
+    (0x0141, 0x0148), (0x014A, 0x017E), (0x0180, 0x01C3), (0x01CD, 0x01F0), (0x01F4, 0x01F5),
+    (0x01FA, 0x0217), (0x0250, 0x02A8), (0x02BB, 0x02C1), (0x02D0, 0x02D1), (0x0300, 0x0345),
+    (0x0360, 0x0361), (0x0386, 0x038A), (0x038C, 0x038C), (0x038E, 0x03A1), (0x03A3, 0x03CE),
+    (0x03D0, 0x03D6), (0x03DA, 0x03DA), (0x03DC, 0x03DC), (0x03DE, 0x03DE), (0x03E0, 0x03E0),
+    (0x03E2, 0x03F3), (0x0401, 0x040C), (0x040E, 0x044F), (0x0451, 0x045C), (0x045E, 0x0481),
+    (0x0483, 0x0486), (0x0490, 0x04C4), (0x04C7, 0x04C8), (0x04CB, 0x04CC), (0x04D0, 0x04EB),
+    (0x04EE, 0x04F5), (0x04F8, 0x04F9), (0x0531, 0x0556), (0x0559, 0x0559), (0x0561, 0x0586),
+    (0x0591, 0x05A1), (0x05A3, 0x05B9), (0x05BB, 0x05BD), (0x05BF, 0x05BF), (0x05C1, 0x05C2),
+    (0x05C4, 0x05C4), (0x05D0, 0x05EA), (0x05F0, 0x05F2), (0x0621, 0x063A), (0x0640, 0x0652),
+    (0x0660, 0x0669), (0x0670, 0x06B7), (0x06BA, 0x06BE), (0x06C0, 0x06CE), (0x06D0, 0x06D3),
+    (0x06D5, 0x06E8), (0x06EA, 0x06ED), (0x06F0, 0x06F9), (0x0901, 0x0903), (0x0905, 0x0939),
+    (0x093C, 0x094D), (0x0951, 0x0954), (0x0958, 0x0963), (0x0966, 0x096F), (0x0981, 0x0983),
+    (0x0985, 0x098C), (0x098F, 0x0990), (0x0993, 0x09A8), (0x09AA, 0x09B0), (0x09B2, 0x09B2),
+    (0x09B6, 0x09B9), (0x09BC, 0x09BC), (0x09BE, 0x09C4), (0x09C7, 0x09C8), (0x09CB, 0x09CD),
+    (0x09D7, 0x09D7), (0x09DC, 0x09DD), (0x09DF, 0x09E3), (0x09E6, 0x09F1), (0x0A02, 0x0A02),
+    (0x0A05, 0x0A0A), (0x0A0F, 0x0A10), (0x0A13, 0x0A28), (0x0A2A, 0x0A30), (0x0A32, 0x0A33),
+    (0x0A35, 0x0A36), (0x0A38, 0x0A39), (0x0A3C, 0x0A3C), (0x0A3E, 0x0A42), (0x0A47, 0x0A48),
+    (0x0A4B, 0x0A4D), (0x0A59, 0x0A5C), (0x0A5E, 0x0A5E), (0x0A66, 0x0A74), (0x0A81, 0x0A83),
+    (0x0A85, 0x0A8B), (0x0A8D, 0x0A8D), (0x0A8F, 0x0A91), (0x0A93, 0x0AA8), (0x0AAA, 0x0AB0),
+    (0x0AB2, 0x0AB3), (0x0AB5, 0x0AB9), (0x0ABC, 0x0AC5), (0x0AC7, 0x0AC9), (0x0ACB, 0x0ACD),
+    (0x0AE0, 0x0AE0), (0x0AE6, 0x0AEF), (0x0B01, 0x0B03), (0x0B05, 0x0B0C), (0x0B0F, 0x0B10),
+    (0x0B13, 0x0B28), (0x0B2A, 0x0B30), (0x0B32, 0x0B33), (0x0B36, 0x0B39), (0x0B3C, 0x0B43),
+    (0x0B47, 0x0B48), (0x0B4B, 0x0B4D), (0x0B56, 0x0B57), (0x0B5C, 0x0B5D), (0x0B5F, 0x0B61),
+    (0x0B66, 0x0B6F), (0x0B82, 0x0B83), (0x0B85, 0x0B8A), (0x0B8E, 0x0B90), (0x0B92, 0x0B95),
+    (0x0B99, 0x0B9A), (0x0B9C, 0x0B9C), (0x0B9E, 0x0B9F), (0x0BA3, 0x0BA4), (0x0BA8, 0x0BAA),
+    (0x0BAE, 0x0BB5), (0x0BB7, 0x0BB9), (0x0BBE, 0x0BC2), (0x0BC6, 0x0BC8), (0x0BCA, 0x0BCD),
+    (0x0BD7, 0x0BD7), (0x0BE7, 0x0BEF), (0x0C01, 0x0C03), (0x0C05, 0x0C0C), (0x0C0E, 0x0C10),
+    (0x0C12, 0x0C28), (0x0C2A, 0x0C33), (0x0C35, 0x0C39), (0x0C3E, 0x0C44), (0x0C46, 0x0C48),
+    (0x0C4A, 0x0C4D), (0x0C55, 0x0C56), (0x0C60, 0x0C61), (0x0C66, 0x0C6F), (0x0C82, 0x0C83),
+    (0x0C85, 0x0C8C), (0x0C8E, 0x0C90), (0x0C92, 0x0CA8), (0x0CAA, 0x0CB3), (0x0CB5, 0x0CB9),
+    (0x0CBE, 0x0CC4), (0x0CC6, 0x0CC8), (0x0CCA, 0x0CCD), (0x0CD5, 0x0CD6), (0x0CDE, 0x0CDE),
+    (0x0CE0, 0x0CE1), (0x0CE6, 0x0CEF), (0x0D02, 0x0D03), (0x0D05, 0x0D0C), (0x0D0E, 0x0D10),
+    (0x0D12, 0x0D28), (0x0D2A, 0x0D39), (0x0D3E, 0x0D43), (0x0D46, 0x0D48), (0x0D4A, 0x0D4D),
+    (0x0D57, 0x0D57), (0x0D60, 0x0D61), (0x0D66, 0x0D6F), (0x0E01, 0x0E2E), (0x0E30, 0x0E3A),
+    (0x0E40, 0x0E4E), (0x0E50, 0x0E59), (0x0E81, 0x0E82), (0x0E84, 0x0E84), (0x0E87, 0x0E88),
+    (0x0E8A, 0x0E8A), (0x0E8D, 0x0E8D), (0x0E94, 0x0E97), (0x0E99, 0x0E9F), (0x0EA1, 0x0EA3),
+    (0x0EA5, 0x0EA5), (0x0EA7, 0x0EA7), (0x0EAA, 0x0EAB), (0x0EAD, 0x0EAE), (0x0EB0, 0x0EB9),
+    (0x0EBB, 0x0EBD), (0x0EC0, 0x0EC4), (0x0EC6, 0x0EC6), (0x0EC8, 0x0ECD), (0x0ED0, 0x0ED9),
+    (0x0F18, 0x0F19), (0x0F20, 0x0F29), (0x0F35, 0x0F35), (0x0F37, 0x0F37), (0x0F39, 0x0F39),
+    (0x0F3E, 0x0F47), (0x0F49, 0x0F69), (0x0F71, 0x0F84), (0x0F86, 0x0F8B), (0x0F90, 0x0F95),
+    (0x0F97, 0x0F97), (0x0F99, 0x0FAD), (0x0FB1, 0x0FB7), (0x0FB9, 0x0FB9), (0x10A0, 0x10C5),
+    (0x10D0, 0x10F6), (0x1100, 0x1100), (0x1102, 0x1103), (0x1105, 0x1107), (0x1109, 0x1109),
+    (0x110B, 0x110C), (0x110E, 0x1112), (0x113C, 0x113C), (0x113E, 0x113E), (0x1140, 0x1140),
+    (0x114C, 0x114C), (0x114E, 0x114E), (0x1150, 0x1150), (0x1154, 0x1155), (0x1159, 0x1159),
+    (0x115F, 0x1161), (0x1163, 0x1163), (0x1165, 0x1165), (0x1167, 0x1167), (0x1169, 0x1169),
+    (0x116D, 0x116E), (0x1172, 0x1173), (0x1175, 0x1175), (0x119E, 0x119E), (0x11A8, 0x11A8),
+    (0x11AB, 0x11AB), (0x11AE, 0x11AF), (0x11B7, 0x11B8), (0x11BA, 0x11BA), (0x11BC, 0x11C2),
+    (0x11EB, 0x11EB), (0x11F0, 0x11F0), (0x11F9, 0x11F9), (0x1E00, 0x1E9B), (0x1EA0, 0x1EF9),
+    (0x1F00, 0x1F15), (0x1F18, 0x1F1D), (0x1F20, 0x1F45), (0x1F48, 0x1F4D), (0x1F50, 0x1F57),
+    (0x1F59, 0x1F59), (0x1F5B, 0x1F5B), (0x1F5D, 0x1F5D), (0x1F5F, 0x1F7D), (0x1F80, 0x1FB4),
+    (0x1FB6, 0x1FBC), (0x1FBE, 0x1FBE), (0x1FC2, 0x1FC4), (0x1FC6, 0x1FCC), (0x1FD0, 0x1FD3),
+    (0x1FD6, 0x1FDB), (0x1FE0, 0x1FEC), (0x1FF2, 0x1FF4), (0x1FF6, 0x1FFC), (0x20D0, 0x20DC),
+    (0x20E1, 0x20E1), (0x2126, 0x2126), (0x212A, 0x212B), (0x212E, 0x212E), (0x2180, 0x2182),
+    (0x3005, 0x3005), (0x3007, 0x3007), (0x3021, 0x302F), (0x3031, 0x3035), (0x3041, 0x3094),
+    (0x3099, 0x309A), (0x309D, 0x309E), (0x30A1, 0x30FA), (0x30FC, 0x30FE), (0x3105, 0x312C),
+    (0x4E00, 0x9FA5), (0xAC00, 0xD7A3),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_ns(_: &str) -> Option<String> {
+        None
+    }
+
+    fn p(b: Builtin, s: &str) -> Result<Value, String> {
+        let n = normalize_whitespace(s, b.whitespace());
+        let r = parse(b, &n, &no_ns);
+        assert_eq!(
+            r.is_ok(),
+            validate(b, &n, &no_ns).is_ok(),
+            "parse/validate disagree on {s:?} as {b}"
+        );
+        r
+    }
+
+    fn ok(b: Builtin, s: &str) -> Value {
+        match p(b, s) {
+            Ok(v) => v,
+            Err(e) => panic!("{s:?} should be a valid xs:{b}: {e}"),
+        }
+    }
+
+    fn valid(b: Builtin, items: &[&str]) {
+        for s in items {
+            ok(b, s);
+        }
+    }
+
+    fn invalid(b: Builtin, items: &[&str]) {
+        for s in items {
+            assert!(p(b, s).is_err(), "{s:?} should not be a valid xs:{b}");
+        }
+    }
+
+    fn cmp(b: Builtin, x: &str, y: &str) -> Option<Ordering> {
+        compare(&ok(b, x), &ok(b, y))
+    }
+
+    fn eq(b: Builtin, x: &str, y: &str) -> bool {
+        let (vx, vy) = (ok(b, x), ok(b, y));
+        let e = equal(&vx, &vy);
+        // canonical forms are keys: they must agree with equality
+        assert_eq!(
+            e,
+            canonical(&vx) == canonical(&vy),
+            "canonical/equal disagree: {x} ({}) vs {y} ({})",
+            canonical(&vx),
+            canonical(&vy)
+        );
+        e
+    }
+
+    fn canon(b: Builtin, s: &str) -> String {
+        canonical(&ok(b, s))
+    }
+
+    // -- hierarchy ------------------------------------------------------------------------
+
+    #[test]
+    fn names_round_trip() {
+        for b in Builtin::ALL {
+            assert_eq!(Builtin::from_local_name(b.local_name()), Some(b));
+            assert_eq!(b.to_string(), b.local_name());
+        }
+        assert_eq!(Builtin::from_local_name("ID"), Some(Builtin::Id));
+        assert_eq!(Builtin::from_local_name("id"), None);
+        assert_eq!(Builtin::from_local_name("anyAtomicType"), None);
+    }
+
+    #[test]
+    fn hierarchy() {
+        use Builtin::*;
+        assert_eq!(AnyType.base(), None);
+        assert_eq!(AnySimpleType.base(), Some(AnyType));
+        assert_eq!(Integer.base(), Some(Decimal));
+        assert_eq!(IdRefs.base(), Some(AnySimpleType));
+        assert_eq!(Int.primitive(), Decimal);
+        assert_eq!(Token.primitive(), String);
+        assert_eq!(Id.primitive(), String);
+        assert_eq!(IdRefs.primitive(), IdRefs);
+        assert_eq!(AnySimpleType.primitive(), AnySimpleType);
+        assert_eq!(AnyType.primitive(), AnyType);
+        assert_eq!(NmTokens.item_type(), Some(NmToken));
+        assert_eq!(Entities.item_type(), Some(Entity));
+        assert_eq!(IdRefs.item_type(), Some(IdRef));
+        assert_eq!(Token.item_type(), None);
+        assert!(UnsignedByte.derives_from(NonNegativeInteger));
+        assert!(UnsignedByte.derives_from(AnyType));
+        assert!(Byte.derives_from(Byte));
+        assert!(!Byte.derives_from(UnsignedByte));
+        assert!(Id.derives_from(Token));
+        assert!(!Float.derives_from(Decimal));
+        assert_eq!(Builtin::ALL.iter().filter(|b| b.is_primitive()).count(), 19);
+        for b in Builtin::ALL {
+            assert!(b.derives_from(AnyType));
+            assert!(b.derives_from(b.primitive()));
+        }
+    }
+
+    #[test]
+    fn whitespace_facets() {
+        use Builtin::*;
+        assert_eq!(String.whitespace(), WhiteSpace::Preserve);
+        assert_eq!(NormalizedString.whitespace(), WhiteSpace::Replace);
+        assert_eq!(Token.whitespace(), WhiteSpace::Collapse);
+        assert_eq!(Decimal.whitespace(), WhiteSpace::Collapse);
+        assert_eq!(NmTokens.whitespace(), WhiteSpace::Collapse);
+        assert!(Byte.is_ordered_numeric_or_temporal());
+        assert!(GMonth.is_ordered_numeric_or_temporal());
+        assert!(Duration.is_ordered_numeric_or_temporal());
+        assert!(!String.is_ordered_numeric_or_temporal());
+        assert!(!Boolean.is_ordered_numeric_or_temporal());
+        assert!(!HexBinary.is_ordered_numeric_or_temporal());
+    }
+
+    #[test]
+    fn implicit_facets() {
+        let (lo, hi) = Builtin::Byte.implicit_bounds();
+        assert_eq!(lo.map(|v| canonical(&v)).as_deref(), Some("-128"));
+        assert_eq!(hi.map(|v| canonical(&v)).as_deref(), Some("127"));
+        let (lo, hi) = Builtin::PositiveInteger.implicit_bounds();
+        assert_eq!(lo.map(|v| canonical(&v)).as_deref(), Some("1"));
+        assert!(hi.is_none());
+        assert_eq!(Builtin::NmTokens.implicit_min_length(), Some(1));
+        assert_eq!(Builtin::Token.implicit_min_length(), None);
+        assert_eq!(Builtin::Short.implicit_fraction_digits(), Some(0));
+        assert_eq!(Builtin::Decimal.implicit_fraction_digits(), None);
+    }
+
+    #[test]
+    fn normalize() {
+        use WhiteSpace::*;
+        let s = " a\tb\n\nc  d\r ";
+        assert_eq!(normalize_whitespace(s, Preserve), s);
+        assert_eq!(normalize_whitespace(s, Replace), " a b  c  d  ");
+        assert_eq!(normalize_whitespace(s, Collapse), "a b c d");
+        assert!(matches!(
+            normalize_whitespace("a b", Collapse),
+            Cow::Borrowed(_)
+        ));
+        assert!(matches!(
+            normalize_whitespace("  a b ", Collapse),
+            Cow::Borrowed("a b")
+        ));
+        assert!(matches!(
+            normalize_whitespace("a b", Replace),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(normalize_whitespace("   ", Collapse), "");
+        assert_eq!(normalize_whitespace("", Collapse), "");
+        // Only XML whitespace is touched (not NBSP or form feed).
+        assert_eq!(
+            normalize_whitespace("\u{a0}x\u{a0}", Collapse),
+            "\u{a0}x\u{a0}"
+        );
+        assert_eq!(normalize_whitespace("é  ü", Collapse), "é ü");
+    }
+
+    // -- strings and names ----------------------------------------------------------------
+
+    #[test]
+    fn string_family() {
+        use Builtin::*;
+        valid(String, &["", " x ", "a\tb"]);
+        valid(NormalizedString, &["", " a  b "]);
+        assert!(parse(NormalizedString, "a\tb", &no_ns).is_err());
+        assert!(parse(Token, " a", &no_ns).is_err());
+        assert!(parse(Token, "a  b", &no_ns).is_err());
+        assert!(parse(Token, "a\nb", &no_ns).is_err());
+        valid(Token, &["", "a b", "  a   b  "]);
+        valid(
+            Language,
+            &[
+                "en",
+                "en-US",
+                "x-klingon",
+                "i-navajo",
+                "abcdefgh-12345678",
+                "EN-gb",
+            ],
+        );
+        invalid(
+            Language,
+            &[
+                "",
+                "-en",
+                "en-",
+                "en--us",
+                "abcdefghi",
+                "en-123456789",
+                "1en",
+                "en_US",
+                "é",
+            ],
+        );
+        valid(
+            Name,
+            &["a", ":a", "a:b", "_", "a-b.c", "x1", "é", "a\u{0300}"],
+        );
+        invalid(Name, &["", "1a", "-a", ".a", "a b", "a$", "\u{0300}a"]);
+        valid(NCName, &["a", "_a", "a-b.c", "été", "\u{4e00}x"]);
+        invalid(NCName, &["", "a:b", ":a", "1", "a b", "a@"]);
+        valid(NmToken, &["1", "-a", ".", "a:b", "x"]);
+        invalid(NmToken, &["", "a b", "a,b"]);
+        valid(Id, &["x1"]);
+        invalid(Id, &["1x", "a:b"]);
+        valid(IdRef, &["x1"]);
+        valid(Entity, &["x1"]);
+    }
+
+    #[test]
+    fn name_chars_are_xml_1_0_second_edition() {
+        // U+0131 is a BaseChar, U+0132 (IJ ligature) is not; U+0E46 is an Extender
+        // (not a start char); U+3007 is Ideographic; U+FF21 (fullwidth A) is not a
+        // NameChar in XML 1.0 2nd edition, nor is anything above the BMP.
+        assert!(is_ncname("\u{0131}"));
+        assert!(!is_ncname("\u{0132}"));
+        assert!(is_ncname("a\u{0E46}"));
+        assert!(!is_ncname("\u{0E46}"));
+        assert!(is_ncname("\u{3007}"));
+        assert!(!is_ncname("\u{FF21}"));
+        assert!(!is_ncname("\u{10000}"));
+        assert!(is_ncname("a\u{0660}"));
+        assert!(!is_ncname("\u{0660}"));
+        assert!(is_ncname("\u{AC00}\u{D7A3}"));
+        assert!(!is_ncname("\u{D7A4}"));
+        assert!(is_nmtoken("\u{00B7}"));
+        assert!(!is_ncname("\u{00B7}"));
+        assert!(!is_nmtoken("\u{00D7}"));
+    }
+
+    #[test]
+    fn lists() {
+        use Builtin::*;
+        let v = ok(NmTokens, "  a  b\tc ");
+        assert_eq!(length(NmTokens, &v), Some(3));
+        assert_eq!(canonical(&v), "a b c");
+        valid(IdRefs, &["a", "a b"]);
+        invalid(IdRefs, &["", "   ", "a 1"]);
+        valid(Entities, &["e1 e2"]);
+        invalid(Entities, &["e:1"]);
+        invalid(NmTokens, &["", "a ,"]);
+        assert!(equal(&ok(NmTokens, "a b"), &ok(NmTokens, " a  b ")));
+        assert!(!equal(&ok(NmTokens, "a b"), &ok(NmTokens, "b a")));
+        assert!(!equal(&ok(NmTokens, "a"), &ok(NmToken, "a")));
+    }
+
+    #[test]
+    fn qname_and_notation() {
+        let ns = |p: &str| match p {
+            "" => Some("urn:default".to_owned()),
+            "a" => Some("urn:a".to_owned()),
+            "b" => Some("urn:a".to_owned()),
+            _ => None,
+        };
+        let q = |s: &str| parse(Builtin::QName, s, &ns);
+        let v = q("a:x").unwrap();
+        assert!(matches!(&v, Value::QName { ns: Some(n), local } if n == "urn:a" && local == "x"));
+        assert_eq!(canonical(&v), "{urn:a}x");
+        // Equality is on (namespace, local name), not on the prefix.
+        assert!(equal(&v, &q("b:x").unwrap()));
+        assert!(!equal(&v, &q("x").unwrap()));
+        assert_eq!(canonical(&q("x").unwrap()), "{urn:default}x");
+        assert!(q("c:x").unwrap_err().contains("prefix 'c'"));
+        assert!(q("a:").is_err());
+        assert!(q(":x").is_err());
+        assert!(q("a:b:c").is_err());
+        assert!(q("1a").is_err());
+        assert!(q("").is_err());
+        // xml prefix is always bound; no default namespace means no namespace.
+        let v = parse(Builtin::QName, "xml:lang", &no_ns).unwrap();
+        assert!(matches!(v, Value::QName { ns: Some(ref n), .. } if n == XML_NS));
+        let v = parse(Builtin::QName, "x", &no_ns).unwrap();
+        assert!(matches!(v, Value::QName { ns: None, .. }));
+        let empty = |_: &str| Some(std::string::String::new());
+        let v = parse(Builtin::QName, "x", &empty).unwrap();
+        assert!(matches!(v, Value::QName { ns: None, .. }));
+        // NOTATION is a distinct value space with the same lexical rules.
+        let n = parse(Builtin::Notation, "a:x", &ns).unwrap();
+        assert!(matches!(n, Value::Notation { .. }));
+        assert!(!equal(&n, &q("a:x").unwrap()));
+        assert_eq!(length(Builtin::QName, &q("a:x").unwrap()), None);
+        assert_eq!(length(Builtin::Notation, &n), None);
+        assert!(validate(Builtin::QName, "c:x", &ns).is_err());
+        assert!(validate(Builtin::QName, "a:x", &ns).is_ok());
+    }
+
+    #[test]
+    fn any_uri() {
+        use Builtin::AnyUri;
+        valid(
+            AnyUri,
+            &[
+                "",
+                "http://www.w3.org/1999/XMLSchema",
+                "mailto:a@b.c",
+                "urn:isbn:0451450523",
+                "C:/x/y%20z",
+                "../a/b?x=1#frag",
+                "#frag",
+                "http://a/x y",
+                "http://例え.jp/パス",
+                "//a\\b",
+                "http://[::1]:80/",
+            ],
+        );
+        invalid(
+            AnyUri,
+            &["%", "a%2", "a%zz", "a#b#c", "1http://x", ":x", "a b:c"],
+        );
+        let v = ok(AnyUri, "http://a/é");
+        assert_eq!(length(AnyUri, &v), Some(10));
+        assert!(!equal(&v, &ok(Builtin::String, "http://a/é")));
+        assert!(!eq(AnyUri, "http://a/x%20y", "http://a/x y"));
+    }
+
+    #[test]
+    fn string_lengths_count_code_points() {
+        let v = ok(Builtin::String, "a€𝄞");
+        assert_eq!(length(Builtin::String, &v), Some(3));
+        assert_eq!(length(Builtin::Token, &ok(Builtin::Token, "")), Some(0));
+        assert_eq!(length(Builtin::Decimal, &ok(Builtin::Decimal, "12")), None);
+    }
+
+    // -- boolean --------------------------------------------------------------------------
+
+    #[test]
+    fn boolean() {
+        use Builtin::Boolean;
+        valid(Boolean, &["true", "false", "1", "0", " true "]);
+        invalid(
+            Boolean,
+            &["", "TRUE", "True", "t", "yes", "+1", "-0", "01", "2"],
+        );
+        assert!(eq(Boolean, "1", "true"));
+        assert!(eq(Boolean, "0", "false"));
+        assert!(!eq(Boolean, "0", "true"));
+        assert_eq!(canon(Boolean, "1"), "true");
+        assert_eq!(cmp(Boolean, "0", "1"), None);
+    }
+
+    // -- decimal and integers -------------------------------------------------------------
+
+    #[test]
+    fn decimal_lexical() {
+        use Builtin::Decimal;
+        valid(
+            Decimal,
+            &[
+                "0",
+                "-0",
+                "+0",
+                "1.",
+                ".5",
+                "-.5",
+                "+1.50",
+                "00012.3400",
+                "123456789012345678901234567890.123456789",
+            ],
+        );
+        invalid(
+            Decimal,
+            &[
+                "", ".", "-", "+", "1e2", "1E2", "INF", "NaN", "1.2.3", "1,5", "--1", "+-1",
+                " 1 2", "0x10", "١",
+            ],
+        );
+    }
+
+    #[test]
+    fn decimal_value_space() {
+        use Builtin::Decimal;
+        assert!(eq(Decimal, "1.0", "1.00"));
+        assert!(eq(Decimal, "1", "+1.000"));
+        assert!(eq(Decimal, "-0", "0.000"));
+        assert!(eq(Decimal, ".5", "0.50"));
+        assert!(!eq(Decimal, "0.5", "0.05"));
+        assert_eq!(canon(Decimal, "+001.2300"), "1.23");
+        assert_eq!(canon(Decimal, "-0.0"), "0");
+        assert_eq!(canon(Decimal, "-.05"), "-0.05");
+        assert_eq!(canon(Decimal, "100"), "100");
+        assert_eq!(canon(Decimal, "100.0"), "100");
+        assert_eq!(
+            cmp(
+                Decimal,
+                "1.5",
+                "1.49999999999999999999999999999999999999999"
+            ),
+            Some(Ordering::Greater)
+        );
+        assert_eq!(cmp(Decimal, "-1.5", "-1.4"), Some(Ordering::Less));
+        assert_eq!(cmp(Decimal, "-0", "0"), Some(Ordering::Equal));
+        assert_eq!(cmp(Decimal, "0.001", "0.01"), Some(Ordering::Less));
+        assert_eq!(cmp(Decimal, "10", "9.999"), Some(Ordering::Greater));
+        assert_eq!(cmp(Decimal, "-10", "-9.999"), Some(Ordering::Less));
+        // Beyond u128 (40+ digits) stays exact.
+        let big = "123456789012345678901234567890123456789012345678901234567890";
+        let big1 = "123456789012345678901234567890123456789012345678901234567891";
+        assert_eq!(cmp(Decimal, big, big1), Some(Ordering::Less));
+        assert_eq!(
+            cmp(Decimal, &format!("-{big}"), &format!("-{big1}")),
+            Some(Ordering::Greater)
+        );
+        assert!(eq(Decimal, &format!("{big}.000"), big));
+        assert_eq!(canon(Decimal, &format!("000{big}.10")), format!("{big}.1"));
+        assert_eq!(cmp(Decimal, big, "1"), Some(Ordering::Greater));
+        assert_eq!(
+            cmp(Decimal, "0.1", &format!("0.{big}")),
+            Some(Ordering::Less)
+        );
+        assert_eq!(
+            cmp(
+                Decimal,
+                "99999999999999999999999999999999999999",
+                "100000000000000000000000000000000000000"
+            ),
+            Some(Ordering::Less)
+        );
+        // Different scales in the inline fast path.
+        assert_eq!(
+            cmp(Decimal, "12345678901234567890123456789012345678", "1.2"),
+            Some(Ordering::Greater)
+        );
+    }
+
+    #[test]
+    fn decimal_digits() {
+        use Builtin::Decimal;
+        let td = |s: &str| total_digits(&ok(Decimal, s)).unwrap();
+        let fd = |s: &str| fraction_digits(&ok(Decimal, s)).unwrap();
+        assert_eq!(td("0.00100"), 3);
+        assert_eq!(fd("0.00100"), 3);
+        assert_eq!(td("123.45"), 5);
+        assert_eq!(fd("123.45"), 2);
+        assert_eq!(td("00123.4500"), 5);
+        assert_eq!(td("100"), 3);
+        assert_eq!(fd("100.000"), 0);
+        assert_eq!(td("0"), 1);
+        assert_eq!(td("-0.0"), 1);
+        assert_eq!(td("0.1"), 1);
+        assert_eq!(td("-9.9"), 2);
+        assert_eq!(td("12345678901234567890123456789012345678901234567890"), 50);
+        assert_eq!(total_digits(&ok(Builtin::Float, "1.5")), None);
+        assert_eq!(fraction_digits(&ok(Builtin::String, "1.5")), None);
+        assert_eq!(total_digits(&ok(Builtin::Byte, "-128")), Some(3));
+    }
+
+    #[test]
+    fn decimal_arithmetic() {
+        let d = |s: &str| Decimal::parse(s).unwrap();
+        assert_eq!((&d("1.5") + &d("2.25")).to_string(), "3.75");
+        assert_eq!((&d("1.5") - &d("2.25")).to_string(), "-0.75");
+        assert_eq!((&d("-1.5") + &d("1.5")).to_string(), "0");
+        let big = d("99999999999999999999999999999999999999999999.9");
+        assert_eq!(
+            (&big + &d("0.1")).to_string(),
+            "100000000000000000000000000000000000000000000"
+        );
+        assert_eq!(
+            (&d("0") - &big).to_string(),
+            "-99999999999999999999999999999999999999999999.9"
+        );
+        assert_eq!(
+            d("123456789012345678901234567890123456789")
+                .mul_small(86_400)
+                .to_string(),
+            "10666666570666666657066666665706666666569600"
+        );
+        assert_eq!(Decimal::from_i128(-42).to_string(), "-42");
+        assert_eq!(d("-42").to_i128(), Some(-42));
+        assert_eq!(d("4.2").to_i128(), None);
+        assert_eq!("1.50".parse::<Decimal>().unwrap(), d("1.5"));
+        assert!("x".parse::<Decimal>().is_err());
+        assert!((d("0.1").to_f64() - 0.1).abs() < 1e-12);
+        assert!(d("-1").is_negative() && d("2.0").is_integer() && d("-0").is_zero());
+        assert_eq!(d("-3").signum(), -1);
+    }
+
+    #[test]
+    fn integer_lexical() {
+        use Builtin::Integer;
+        valid(
+            Integer,
+            &[
+                "0",
+                "-0",
+                "+0",
+                "0012",
+                "-99999999999999999999999999999999999999999999999",
+            ],
+        );
+        invalid(
+            Integer,
+            &["", "1.0", "1.", ".0", "1e3", "+", "-", "1 000", "0x1"],
+        );
+        assert!(
+            parse(Integer, "12.5", &no_ns)
+                .unwrap_err()
+                .contains("not a valid xs:integer")
+        );
+        assert!(eq(Integer, "-0", "0"));
+        assert!(equal(&ok(Integer, "1"), &ok(Builtin::Decimal, "1.0")));
+        assert!(equal(
+            &ok(Builtin::Byte, "1"),
+            &ok(Builtin::UnsignedLong, "+01")
+        ));
+        assert_eq!(canon(Integer, "+0012"), "12");
+    }
+
+    #[test]
+    fn integer_ranges() {
+        use Builtin::*;
+        let edges: &[(Builtin, &str, &str, &str, &str)] = &[
+            (
+                Long,
+                "-9223372036854775808",
+                "9223372036854775807",
+                "-9223372036854775809",
+                "9223372036854775808",
+            ),
+            (
+                Int,
+                "-2147483648",
+                "2147483647",
+                "-2147483649",
+                "2147483648",
+            ),
+            (Short, "-32768", "32767", "-32769", "32768"),
+            (Byte, "-128", "127", "-129", "128"),
+            (
+                UnsignedLong,
+                "0",
+                "18446744073709551615",
+                "-1",
+                "18446744073709551616",
+            ),
+            (UnsignedInt, "0", "4294967295", "-1", "4294967296"),
+            (UnsignedShort, "0", "65535", "-1", "65536"),
+            (UnsignedByte, "0", "255", "-1", "256"),
+        ];
+        for &(b, lo, hi, below, above) in edges {
+            valid(b, &[lo, hi, "0", "+0", "-0"]);
+            invalid(
+                b,
+                &[
+                    below,
+                    above,
+                    "1.0",
+                    "99999999999999999999999999999999999999999",
+                ],
+            );
+            assert!(
+                parse(b, above, &no_ns)
+                    .unwrap_err()
+                    .contains("out of range")
+            );
+        }
+        valid(
+            NonPositiveInteger,
+            &[
+                "0",
+                "-0",
+                "+0",
+                "-1",
+                "-99999999999999999999999999999999999999999999",
+            ],
+        );
+        invalid(
+            NonPositiveInteger,
+            &["1", "+1", "99999999999999999999999999999999999999999999"],
+        );
+        valid(
+            NegativeInteger,
+            &["-1", "-99999999999999999999999999999999999999999999"],
+        );
+        invalid(NegativeInteger, &["0", "-0", "1"]);
+        valid(
+            NonNegativeInteger,
+            &[
+                "0",
+                "-0",
+                "1",
+                "99999999999999999999999999999999999999999999",
+            ],
+        );
+        invalid(
+            NonNegativeInteger,
+            &["-1", "-99999999999999999999999999999999999999999999"],
+        );
+        valid(
+            PositiveInteger,
+            &[
+                "1",
+                "+1",
+                "0001",
+                "99999999999999999999999999999999999999999999",
+            ],
+        );
+        invalid(PositiveInteger, &["0", "-0", "-1", "+0"]);
+    }
+
+    // -- float / double -------------------------------------------------------------------
+
+    #[test]
+    fn float_lexical() {
+        for b in [Builtin::Float, Builtin::Double] {
+            valid(
+                b,
+                &[
+                    "0", "-0", "+0.0", "1.", ".5", "1e2", "1E+2", "-1.5e-3", "INF", "-INF", "NaN",
+                    "3.4e38", "12.78E-2", "00.00", "1e999",
+                ],
+            );
+            invalid(
+                b,
+                &[
+                    "", "+INF", "inf", "Infinity", "nan", "NAN", "-NaN", "+NaN", "e5", "1e", "1e+",
+                    "1.5e2.5", ".", "E", "1,5", "0x1p3", "1d", "1f",
+                ],
+            );
+        }
+    }
+
+    #[test]
+    fn float_values() {
+        use Builtin::{Double, Float};
+        assert!(eq(Float, "0", "-0"));
+        assert!(eq(Float, "1e2", "100"));
+        assert!(eq(Double, "NaN", "NaN"));
+        assert!(!eq(Double, "NaN", "1"));
+        assert_eq!(cmp(Double, "NaN", "NaN"), None);
+        assert_eq!(cmp(Double, "-INF", "-1e308"), Some(Ordering::Less));
+        assert_eq!(cmp(Float, "INF", "3.4e38"), Some(Ordering::Greater));
+        assert_eq!(cmp(Float, "1e-46", "0"), Some(Ordering::Equal));
+        // float rounds to single precision: 0.1f != 0.1d, and the spaces differ anyway.
+        assert!(!equal(&ok(Float, "0.1"), &ok(Double, "0.1")));
+        assert!(eq(Float, "0.1", "0.10000000149"));
+        assert!(!eq(Double, "0.1", "0.10000000149"));
+        assert_eq!(canon(Double, "100"), "1.0E2");
+        assert_eq!(canon(Double, "-0.00125"), "-1.25E-3");
+        assert_eq!(canon(Double, "-0"), "0.0E0");
+        assert_eq!(canon(Float, "0.1"), "1.0E-1");
+        assert_eq!(canon(Float, "INF"), "INF");
+        assert_eq!(canon(Double, "-INF"), "-INF");
+        assert_eq!(canon(Double, "NaN"), "NaN");
+        assert!(!equal(&ok(Double, "1"), &ok(Builtin::Decimal, "1")));
+        assert_eq!(compare(&ok(Double, "1"), &ok(Builtin::Decimal, "1")), None);
+    }
+
+    // -- dates and times ------------------------------------------------------------------
+
+    #[test]
+    fn date_time_lexical() {
+        use Builtin::DateTime;
+        assert!(parse(DateTime, "1999-05-31T13:20:00Z ", &no_ns).is_err());
+        valid(
+            DateTime,
+            &[
+                "1999-05-31T13:20:00",
+                "1999-05-31T13:20:00Z",
+                "1999-05-31T13:20:00+05:45",
+                "1999-05-31T13:20:00-14:00",
+                "1999-05-31T13:20:00.5",
+                "1999-05-31T13:20:00.123456789012345678901234567890",
+                "-0001-01-01T00:00:00",
+                "12345-01-01T00:00:00",
+                "2000-02-29T00:00:00",
+                "1999-12-31T24:00:00",
+                "1999-05-31T23:59:59.999Z",
+            ],
+        );
+        invalid(
+            DateTime,
+            &[
+                "",
+                "0000-01-01T00:00:00",
+                "-0000-01-01T00:00:00",
+                "01999-05-31T13:20:00",
+                "999-05-31T13:20:00",
+                "+1999-05-31T13:20:00",
+                "1999-5-31T13:20:00",
+                "1999-05-31 13:20:00",
+                "1999-05-31T13:20",
+                "1999-05-31T13:20:00.",
+                "1999-05-31T25:00:00",
+                "1999-05-31T24:00:01",
+                "1999-05-31T24:00:00.1",
+                "1999-05-31T13:60:00",
+                "1999-05-31T13:20:60",
+                "1999-05-32T13:20:00",
+                "1999-13-01T13:20:00",
+                "1999-00-01T13:20:00",
+                "1999-02-29T13:20:00",
+                "1900-02-29T13:20:00",
+                "1999-04-31T13:20:00",
+                "1999-05-31T13:20:00+14:01",
+                "1999-05-31T13:20:00+15:00",
+                "1999-05-31T13:20:00+05:60",
+                "1999-05-31T13:20:00+5:00",
+                "1999-05-31T13:20:00+0500",
+                "1999-05-31T13:20:00z",
+                "1985-102T23:50:30",
+                "1999-05-31",
+            ],
+        );
+    }
+
+    #[test]
+    fn other_date_kinds_lexical() {
+        use Builtin::*;
+        valid(
+            Date,
+            &[
+                "1999-05-31",
+                "1999-05-31Z",
+                "1999-05-31+14:00",
+                "-0044-03-15",
+                "2000-02-29",
+            ],
+        );
+        invalid(
+            Date,
+            &[
+                "1999-05-31T00:00:00",
+                "99-05-31",
+                "1999-02-29",
+                "0000-01-01",
+                "1999-05",
+                "1999-05-31+",
+            ],
+        );
+        valid(
+            Time,
+            &[
+                "13:20:00",
+                "00:00:00",
+                "23:59:59.999999",
+                "24:00:00",
+                "13:20:00-05:00",
+                "13:20:00Z",
+            ],
+        );
+        invalid(
+            Time,
+            &[
+                "",
+                "1:20:00",
+                "13:20",
+                "13:20:00.",
+                "24:00:01",
+                "25:00:00",
+                "-13:20:00",
+                "+13:20:00",
+                "13.4:20:00",
+                "T13:20:00",
+            ],
+        );
+        valid(
+            GYearMonth,
+            &["1999-05", "1999-12Z", "-0001-01", "10000-01+09:00"],
+        );
+        invalid(
+            GYearMonth,
+            &["1999-13", "1999-5", "1999", "1999-05-01", "0000-01"],
+        );
+        valid(GYear, &["1999", "-1999", "10000", "1999Z", "1999-05:00"]);
+        invalid(GYear, &["99", "01999", "0000", "1999-05", "+1999"]);
+        valid(
+            GMonthDay,
+            &["--05-31", "--02-29", "--12-31Z", "--01-01+14:00"],
+        );
+        invalid(
+            GMonthDay,
+            &[
+                "--04-31", "--02-30", "--13-01", "-05-31", "05-31", "--5-31", "--05-31-",
+            ],
+        );
+        valid(GDay, &["---01", "---31", "---15Z", "---15-05:00"]);
+        invalid(GDay, &["---00", "---32", "--15", "---5", "----15"]);
+        valid(GMonth, &["--01", "--12", "--05Z", "--05-05:00"]);
+        // "--MM--" is the first edition's form, withdrawn by erratum E2-12.
+        invalid(
+            GMonth,
+            &[
+                "--03--",
+                "--05---05:00",
+                "--13",
+                "--00",
+                "--3",
+                "1999-05",
+                "-05",
+            ],
+        );
+    }
+
+    #[test]
+    fn date_time_order_and_equality() {
+        use Builtin::*;
+        // Same instant, different zones.
+        assert!(eq(
+            DateTime,
+            "1999-05-31T13:20:00-05:00",
+            "1999-05-31T18:20:00Z"
+        ));
+        assert!(eq(
+            DateTime,
+            "2000-01-01T00:30:00+01:00",
+            "1999-12-31T23:30:00Z"
+        ));
+        assert!(eq(DateTime, "1999-12-31T24:00:00", "2000-01-01T00:00:00"));
+        assert!(eq(
+            DateTime,
+            "1999-05-31T13:20:00.500",
+            "1999-05-31T13:20:00.5"
+        ));
+        assert!(!eq(DateTime, "1999-05-31T13:20:00", "1999-05-31T13:20:00Z"));
+        assert_eq!(
+            cmp(DateTime, "2000-01-15T12:00:00Z", "2000-01-16T12:00:00Z"),
+            Some(Ordering::Less)
+        );
+        assert_eq!(
+            cmp(DateTime, "-0001-12-31T00:00:00Z", "0001-01-01T00:00:00Z"),
+            Some(Ordering::Less)
+        );
+        assert_eq!(
+            cmp(DateTime, "-0002-01-01T00:00:00", "-0001-01-01T00:00:00"),
+            Some(Ordering::Less)
+        );
+        assert_eq!(
+            cmp(
+                DateTime,
+                "1999-05-31T13:20:00.123456789012345678901",
+                "1999-05-31T13:20:00.123456789012345678902"
+            ),
+            Some(Ordering::Less)
+        );
+        // XSD 1.0 §3.2.7.4 examples: determinate and indeterminate mixed comparisons.
+        assert_eq!(
+            cmp(DateTime, "2000-01-15T00:00:00", "2000-02-15T00:00:00"),
+            Some(Ordering::Less)
+        );
+        assert_eq!(
+            cmp(DateTime, "2000-01-15T12:00:00", "2000-01-16T12:00:00Z"),
+            Some(Ordering::Less)
+        );
+        assert_eq!(
+            cmp(DateTime, "2000-01-01T12:00:00", "1999-12-31T23:00:00Z"),
+            None
+        );
+        assert_eq!(
+            cmp(DateTime, "2000-01-16T12:00:00", "2000-01-16T12:00:00Z"),
+            None
+        );
+        assert_eq!(
+            cmp(DateTime, "2000-01-16T00:00:00", "2000-01-16T12:00:00Z"),
+            None
+        );
+        assert_eq!(
+            cmp(DateTime, "2000-01-15T00:00:00Z", "2000-01-15T14:00:01"),
+            Some(Ordering::Less)
+        );
+        assert_eq!(
+            cmp(DateTime, "2000-01-15T00:00:00Z", "2000-01-15T14:00:00"),
+            None
+        );
+        assert_eq!(
+            cmp(DateTime, "2000-01-16T12:00:00Z", "2000-01-16T12:00:00"),
+            None
+        );
+        assert_eq!(
+            cmp(DateTime, "2000-01-17T02:00:01Z", "2000-01-16T12:00:00"),
+            Some(Ordering::Greater)
+        );
+        // Dates are compared by their starting instants.
+        assert!(eq(Date, "2002-10-10+13:00", "2002-10-09-11:00"));
+        assert_eq!(
+            cmp(Date, "2002-10-10-03:00", "2002-10-10-02:00"),
+            Some(Ordering::Greater)
+        );
+        assert_eq!(
+            cmp(Date, "2005-01-18-14:00", "2005-01-19+14:00"),
+            Some(Ordering::Greater)
+        );
+        assert_eq!(cmp(Date, "2002-10-10", "2002-10-10Z"), None);
+        assert_eq!(cmp(Date, "2002-10-10", "2002-10-11Z"), Some(Ordering::Less));
+        assert_eq!(cmp(Date, "2002-10-10", "2002-10-12Z"), Some(Ordering::Less));
+        // Time of day, with zones (reference day semantics).
+        assert!(eq(Time, "13:20:00-05:00", "18:20:00Z"));
+        assert!(eq(Time, "24:00:00", "00:00:00"));
+        assert!(!eq(Time, "00:00:00+01:00", "23:00:00Z"));
+        assert_eq!(
+            cmp(Time, "23:00:00-02:00", "22:00:00Z"),
+            Some(Ordering::Greater)
+        );
+        assert_eq!(cmp(Time, "10:00:00", "10:00:01"), Some(Ordering::Less));
+        assert_eq!(cmp(Time, "10:00:00", "10:00:00Z"), None);
+        // g* types.
+        assert!(eq(GDay, "---15+13:00", "---14-11:00"));
+        assert!(eq(GMonthDay, "--03-01+13:00", "--02-29-11:00"));
+        assert_eq!(cmp(GMonth, "--01", "--12"), Some(Ordering::Less));
+        assert_eq!(cmp(GYear, "-0001", "0001"), Some(Ordering::Less));
+        assert_eq!(cmp(GYearMonth, "1999-12", "2000-01"), Some(Ordering::Less));
+        assert!(eq(GYear, "1999Z", "1999+00:00"));
+        assert!(eq(GYear, "1999-00:00", "1999Z"));
+        assert!(!eq(GYear, "1999Z", "1999+01:00"));
+        // Different kinds never compare.
+        assert_eq!(
+            compare(
+                &ok(Date, "1999-05-31"),
+                &ok(DateTime, "1999-05-31T00:00:00")
+            ),
+            None
+        );
+        assert!(!equal(&ok(GYear, "1999"), &ok(GYearMonth, "1999-01")));
+    }
+
+    #[test]
+    fn date_time_canonical() {
+        use Builtin::*;
+        assert_eq!(
+            canon(DateTime, "1999-05-31T13:20:00-05:00"),
+            "1999-05-31T18:20:00Z"
+        );
+        assert_eq!(
+            canon(DateTime, "2000-03-01T01:00:00+02:00"),
+            "2000-02-29T23:00:00Z"
+        );
+        assert_eq!(
+            canon(DateTime, "0001-01-01T01:00:00+02:00"),
+            "-0001-12-31T23:00:00Z"
+        );
+        assert_eq!(
+            canon(DateTime, "1999-12-31T24:00:00"),
+            "2000-01-01T00:00:00"
+        );
+        assert_eq!(
+            canon(DateTime, "1999-05-31T13:20:00.1200"),
+            "1999-05-31T13:20:00.12"
+        );
+        assert_eq!(
+            canon(DateTime, "1999-05-31T13:20:00.000"),
+            "1999-05-31T13:20:00"
+        );
+        assert_eq!(
+            canon(DateTime, "1999-05-31T13:20:00.0000000000000000001000"),
+            "1999-05-31T13:20:00.0000000000000000001"
+        );
+        assert_eq!(
+            canon(DateTime, "-12345-01-01T00:00:00"),
+            "-12345-01-01T00:00:00"
+        );
+        assert_eq!(canon(Time, "13:20:00-05:00"), "18:20:00Z");
+        assert_eq!(canon(Time, "23:00:00-02:00"), "11:00:00-14:00");
+        assert_eq!(canon(Time, "01:00:00+02:00"), "13:00:00+14:00");
+        assert_eq!(canon(Time, "24:00:00"), "00:00:00");
+        assert_eq!(canon(Date, "2002-10-10+13:00"), "2002-10-09-11:00");
+        assert_eq!(canon(Date, "2002-10-10-12:00"), "2002-10-11+12:00");
+        assert_eq!(canon(Date, "2002-10-10+12:00"), "2002-10-10+12:00");
+        assert_eq!(canon(Date, "2002-10-10+00:00"), "2002-10-10Z");
+        assert_eq!(canon(GDay, "---01+13:00"), "---01+13:00");
+        assert_eq!(canon(GMonth, "--05-00:00"), "--05Z");
+        assert_eq!(canon(GMonthDay, "--02-29"), "--02-29");
+        assert_eq!(canon(GYear, "-0044"), "-0044");
+        assert_eq!(canon(GYearMonth, "2004-02+05:30"), "2004-02+05:30");
+    }
+
+    #[test]
+    fn date_time_accessors() {
+        let Value::DateTime(d) = ok(Builtin::DateTime, "-0044-03-15T12:34:56.789+01:30") else {
+            panic!("not a date")
+        };
+        assert_eq!(d.kind(), Builtin::DateTime);
+        assert_eq!((d.year(), d.month(), d.day()), (-44, 3, 15));
+        assert_eq!((d.hour(), d.minute(), d.second()), (12, 34, 56));
+        assert_eq!(d.seconds().to_string(), "56.789");
+        assert_eq!(d.timezone_minutes(), Some(90));
+    }
+
+    // -- duration -------------------------------------------------------------------------
+
+    #[test]
+    fn duration_lexical() {
+        use Builtin::Duration;
+        valid(
+            Duration,
+            &[
+                "P1Y",
+                "P1M",
+                "P1D",
+                "PT1H",
+                "PT1M",
+                "PT1S",
+                "PT1.5S",
+                "P1Y2M3DT10H30M",
+                "-P1347M",
+                "P0Y1347M0D",
+                "PT0S",
+                "P0D",
+                "PT2153.5S",
+                "P1Y2M32DT25H61M61.123S",
+                "P99999999999999999999999D",
+                "PT0.000000000000000000000001S",
+            ],
+        );
+        invalid(
+            Duration,
+            &[
+                "",
+                "P",
+                "PT",
+                "-P",
+                "P1Y2MT",
+                "P-1Y",
+                "+P1Y",
+                "P1.5Y",
+                "P1.5D",
+                "PT1.5M",
+                "PT1.S",
+                "PT.5S",
+                "P1H",
+                "PT1D",
+                "P1M1Y",
+                "PT1S1M",
+                "P1Y1Y",
+                "1Y",
+                "T1H",
+                "P1YT",
+                "PT1HT1M",
+                "P1y",
+                "p1Y",
+                "P 1Y",
+                "P1Y2M3",
+                "PT1,5S",
+                "P99999999999999999999999Y",
+            ],
+        );
+    }
+
+    #[test]
+    fn duration_order() {
+        use Builtin::Duration;
+        use Ordering::*;
+        // XSD 1.0 §3.2.6.2 table.
+        let table = [
+            ("P1Y", "P364D", Some(Greater)),
+            ("P1Y", "P365D", None),
+            ("P1Y", "P366D", None),
+            ("P1Y", "P367D", Some(Less)),
+            ("P1M", "P27D", Some(Greater)),
+            ("P1M", "P28D", None),
+            ("P1M", "P29D", None),
+            ("P1M", "P30D", None),
+            ("P1M", "P31D", None),
+            ("P1M", "P32D", Some(Less)),
+            ("P5M", "P149D", Some(Greater)),
+            ("P5M", "P150D", None),
+            ("P5M", "P151D", None),
+            ("P5M", "P152D", None),
+            ("P5M", "P153D", None),
+            ("P5M", "P154D", Some(Less)),
+        ];
+        for (a, b, want) in table {
+            assert_eq!(cmp(Duration, a, b), want, "{a} vs {b}");
+            assert_eq!(
+                cmp(Duration, b, a),
+                want.map(Ordering::reverse),
+                "{b} vs {a}"
+            );
+        }
+        assert_eq!(cmp(Duration, "P1D", "PT24H"), Some(Equal));
+        assert_eq!(cmp(Duration, "PT1.5S", "PT1.25S"), Some(Greater));
+        assert_eq!(cmp(Duration, "-P1D", "PT0S"), Some(Less));
+        assert_eq!(cmp(Duration, "-P1M", "-P1D"), Some(Less));
+        assert_eq!(cmp(Duration, "-P1M", "-P30D"), None);
+        assert_eq!(cmp(Duration, "P1Y", "P11M"), Some(Greater));
+        assert_eq!(cmp(Duration, "P1M", "-P1M"), Some(Greater));
+        assert_eq!(cmp(Duration, "P1Y1D", "P12M"), Some(Greater));
+    }
+
+    #[test]
+    fn duration_equality_and_canonical() {
+        use Builtin::Duration;
+        assert!(eq(Duration, "P1D", "PT24H"));
+        assert!(eq(Duration, "P1Y", "P12M"));
+        assert!(eq(Duration, "PT60S", "PT1M"));
+        assert!(eq(Duration, "P0D", "-PT0S"));
+        assert!(!eq(Duration, "P1M", "P30D"));
+        assert!(!eq(Duration, "P1D", "-P1D"));
+        assert_eq!(
+            canon(Duration, "P1Y13M15DT25H61M61.50S"),
+            "P2Y1M16DT2H2M1.5S"
+        );
+        assert_eq!(canon(Duration, "-P1347M"), "-P112Y3M");
+        assert_eq!(canon(Duration, "P0Y0M0D"), "PT0S");
+        assert_eq!(canon(Duration, "-PT0.000S"), "PT0S");
+        assert_eq!(canon(Duration, "PT0.25S"), "PT0.25S");
+        assert_eq!(canon(Duration, "PT86400S"), "P1D");
+        assert_eq!(
+            canon(Duration, "P99999999999999999999999D"),
+            "P99999999999999999999999D"
+        );
+        let Value::Duration(d) = ok(Duration, "-P1Y2DT0.5S") else {
+            panic!()
+        };
+        assert_eq!(d.months(), -12);
+        assert_eq!(d.seconds().to_string(), "-172800.5");
+        assert!(d.is_negative());
+    }
+
+    // -- binary ---------------------------------------------------------------------------
+
+    #[test]
+    fn hex_binary() {
+        use Builtin::HexBinary;
+        valid(HexBinary, &["", "00", "0fB7", "ABCDEF0123456789"]);
+        invalid(HexBinary, &["0", "abc", "ag", "ab cd", "0x00", "ab c"]);
+        let v = ok(HexBinary, "0fB7");
+        assert_eq!(length(HexBinary, &v), Some(2));
+        assert_eq!(canonical(&v), "0FB7");
+        assert!(eq(HexBinary, "0fb7", "0FB7"));
+        assert!(!equal(&v, &ok(Builtin::Base64Binary, "D7c=")));
+    }
+
+    #[test]
+    fn base64_binary() {
+        use Builtin::Base64Binary;
+        valid(
+            Base64Binary,
+            &[
+                "",
+                "AAAA",
+                "AA==",
+                "AAA=",
+                "QUJD",
+                "QUI=",
+                "QQ==",
+                "Q Q = =",
+                "QUJD REVG",
+                "Q U J D",
+                "AA= =",
+                "+/+/",
+            ],
+        );
+        invalid(
+            Base64Binary,
+            &[
+                "A", "AA", "AAA", "AAAAA", "A===", "====", "AA=A", "AB==", "AAB=", "QQ==QQ==",
+                "QUJD=", "QQ", "A!AA", "AA==AA", "QQ===", "=AAA",
+            ],
+        );
+        // Whitespace between symbols is collapsed first, so runs become single spaces.
+        let v = ok(Base64Binary, "QU\nJD\n\nREVG");
+        assert_eq!(length(Base64Binary, &v), Some(6));
+        assert_eq!(canonical(&v), "QUJDREVG");
+        assert!(parse(Base64Binary, "QU  JD", &no_ns).is_err());
+        assert!(parse(Base64Binary, " QUJD", &no_ns).is_err());
+        assert_eq!(length(Base64Binary, &ok(Base64Binary, "QQ==")), Some(1));
+        assert_eq!(canon(Base64Binary, "QUI="), "QUI=");
+        assert_eq!(canon(Base64Binary, "Q Q = ="), "QQ==");
+        assert!(eq(Base64Binary, "QUJD", "Q U J D"));
+        let all: Vec<u8> = (0..=255).collect();
+        let enc = encode_base64(&all);
+        let mut dec = Vec::new();
+        decode_base64(&enc, Some(&mut dec)).unwrap();
+        assert_eq!(dec, all);
+    }
+
+    // -- cross-cutting --------------------------------------------------------------------
+
+    #[test]
+    fn different_primitives_never_equal() {
+        use Builtin::*;
+        let samples = [
+            ok(String, "1"),
+            ok(AnyUri, "1"),
+            ok(Decimal, "1"),
+            ok(Float, "1"),
+            ok(Double, "1"),
+            ok(Boolean, "1"),
+            ok(GYear, "2001"),
+            ok(GMonth, "--01"),
+            ok(HexBinary, "01"),
+            ok(Base64Binary, "AQ=="),
+            ok(Duration, "P1D"),
+        ];
+        for (i, a) in samples.iter().enumerate() {
+            for (j, b) in samples.iter().enumerate() {
+                assert_eq!(equal(a, b), i == j, "{a:?} vs {b:?}");
+                if i != j {
+                    assert_eq!(compare(a, b), None);
+                }
+            }
+        }
+        assert_eq!(compare(&ok(String, "a"), &ok(String, "b")), None);
+    }
+
+    #[test]
+    fn error_messages_are_short() {
+        let e = parse(Builtin::Integer, "12.5", &no_ns).unwrap_err();
+        assert_eq!(e, "'12.5' is not a valid xs:integer");
+        let e = parse(Builtin::Byte, "200", &no_ns).unwrap_err();
+        assert_eq!(e, "'200' is out of range for xs:byte");
+        let long = "x".repeat(10_000);
+        let e = parse(Builtin::Integer, &long, &no_ns).unwrap_err();
+        assert!(e.len() < 120, "{e}");
+        let e = parse(Builtin::Date, "1999-02-29", &no_ns).unwrap_err();
+        assert!(e.contains("day out of range"), "{e}");
+        let e = parse(Builtin::Integer, &"é".repeat(100), &no_ns).unwrap_err();
+        assert!(e.ends_with("...' is not a valid xs:integer"), "{e}");
+    }
+
+    /// Valid samples for every built-in (used for round trips and fuzzing).
+    fn samples(b: Builtin) -> &'static [&'static str] {
+        use Builtin::*;
+        match b {
+            AnyType | AnySimpleType | String => &["", " a b ", "x"],
+            NormalizedString => &["a  b", ""],
+            Token => &["a b", ""],
+            Language => &["en-GB"],
+            Name => &["a:b"],
+            NCName | Id | IdRef | Entity => &["a1"],
+            NmToken => &["-1"],
+            IdRefs | Entities | NmTokens => &["a b c"],
+            QName | Notation => &["xml:lang", "local"],
+            AnyUri => &["http://x/y?z#w", ""],
+            Boolean => &["1", "false"],
+            Decimal => &[
+                "-0.00100",
+                "123456789012345678901234567890123456789012.5",
+                "7",
+            ],
+            Integer => &["-123456789012345678901234567890123456789012", "0"],
+            NonPositiveInteger => &["-5", "0"],
+            NegativeInteger => &["-5"],
+            Long => &["-9223372036854775808"],
+            Int => &["2147483647"],
+            Short => &["-32768"],
+            Byte => &["127"],
+            NonNegativeInteger | UnsignedLong | UnsignedInt | UnsignedShort | UnsignedByte => {
+                &["0", "+7"]
+            }
+            PositiveInteger => &["1"],
+            Float => &["-1.5e-3", "INF", "NaN", "0", "3.4028235e38", "1e-45"],
+            Double => &[
+                "-1.5e-3",
+                "-INF",
+                "NaN",
+                "-0",
+                "1.7976931348623157e308",
+                "5e-324",
+            ],
+            Duration => &["-P1Y2M3DT4H5M6.7S", "PT0S", "P400D"],
+            DateTime => &[
+                "-0001-12-31T23:59:59.5-14:00",
+                "1999-12-31T24:00:00",
+                "2000-02-29T12:00:00+14:00",
+            ],
+            Time => &[
+                "23:00:00-02:00",
+                "01:00:00+02:00",
+                "12:00:00.000001",
+                "24:00:00Z",
+            ],
+            Date => &[
+                "2002-10-10+13:00",
+                "0001-01-01-14:00",
+                "-0001-12-31+14:00",
+                "2000-02-29",
+            ],
+            GYearMonth => &["1999-12+14:00", "-0001-01"],
+            GYear => &["1999-14:00", "12345"],
+            GMonthDay => &["--02-29", "--01-01+13:00", "--12-31-13:00"],
+            GDay => &["---31-13:00", "---01+14:00", "---15"],
+            GMonth => &["--12+14:00", "--01"],
+            HexBinary => &["", "0aFF"],
+            Base64Binary => &["", "QUI=", "Q Q = ="],
+        }
+    }
+
+    #[test]
+    fn canonical_round_trips() {
+        for b in Builtin::ALL {
+            if matches!(b.primitive(), Builtin::QName | Builtin::Notation) {
+                continue;
+            }
+            for s in samples(b) {
+                let v = ok(b, s);
+                let c = canonical(&v);
+                let back = p(b, &c).unwrap_or_else(|e| {
+                    panic!("canonical {c:?} of {s:?} ({b}) does not parse: {e}")
+                });
+                assert!(equal(&v, &back), "{s:?} -> {c:?} changed value ({b})");
+                assert_eq!(
+                    canonical(&back),
+                    c,
+                    "canonical not idempotent for {s:?} ({b})"
+                );
+                assert_eq!(v.to_string(), c);
+                if b.is_ordered_numeric_or_temporal() && !c.contains("NaN") {
+                    assert_eq!(compare(&v, &back), Some(Ordering::Equal), "{s:?} ({b})");
+                }
+            }
+        }
+    }
+
+    /// Odd inputs for every type: never panic, parse and validate agree, and whatever
+    /// parses can be compared, measured and printed.
+    #[test]
+    fn odd_inputs_never_panic() {
+        let mut odd: Vec<std::string::String> = [
+            "",
+            " ",
+            "-",
+            "+",
+            ".",
+            "..",
+            "--",
+            "---",
+            "----",
+            "P",
+            "PT",
+            "T",
+            "Z",
+            ":",
+            "::",
+            "=",
+            "==",
+            "%",
+            "%%",
+            "#",
+            "e",
+            "E",
+            "E5",
+            "1e",
+            "INF",
+            "-INF",
+            "+INF",
+            "NaN",
+            "-0",
+            "+0",
+            "0",
+            "00",
+            "0.0",
+            "1.",
+            ".1",
+            "\u{0}",
+            "\u{feff}",
+            "é",
+            "𝄞",
+            "\u{0300}",
+            "24:00:00",
+            "24:00:00Z",
+            "9999-12-31T24:00:00",
+            "999999999999999999-12-31T24:00:00+14:00",
+            "-999999999999999999-01-01T00:00:00-14:00",
+            "9999999999999999999-01-01",
+            "--02-29",
+            "---31",
+            "--13",
+            "P9223372036854775807M",
+            "P9223372036854775808M",
+            "-P768614336404564650Y",
+            "P1Y",
+            "PT1.0000000000000000000000000001S",
+            "a:b:c",
+            "xml:x",
+            ":x",
+            "x:",
+            "A===",
+            "====",
+            "AA==",
+            "QUJD=",
+            "abc",
+            "ab",
+            "1 2",
+            "1  2",
+            "\t1\n",
+            "-00:00",
+            "1999-05-31T13:20:00+14:00",
+            "1999-05-31T13:20:00-14:00",
+            "0000",
+            "-0000",
+            "00000",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        odd.push("9".repeat(5000));
+        odd.push(format!("0.{}1", "0".repeat(5000)));
+        odd.push(format!("P{}D", "9".repeat(200)));
+        odd.push(format!("PT0.{}1S", "0".repeat(300)));
+        odd.push(format!("12:00:00.{}", "9".repeat(300)));
+        odd.push("é".repeat(300));
+        odd.push("a ".repeat(100));
+        let resolve = |p: &str| (p == "a").then(|| "urn:a".to_owned());
+        for b in Builtin::ALL {
+            let mut parsed = Vec::new();
+            for s in &odd {
+                for ws in [WhiteSpace::Preserve, b.whitespace()] {
+                    let n = normalize_whitespace(s, ws);
+                    let r = parse(b, &n, &resolve);
+                    assert_eq!(r.is_ok(), validate(b, &n, &resolve).is_ok(), "{s:?} as {b}");
+                    if let Ok(v) = r {
+                        let _ = canonical(&v);
+                        let _ = length(b, &v);
+                        let _ = total_digits(&v);
+                        let _ = fraction_digits(&v);
+                        parsed.push(v);
+                    }
+                }
+            }
+            for s in samples(b) {
+                if let Ok(v) = parse(b, &normalize_whitespace(s, b.whitespace()), &resolve) {
+                    parsed.push(v);
+                }
+            }
+            for x in &parsed {
+                for y in &parsed {
+                    let c = compare(x, y);
+                    let e = equal(x, y);
+                    if e && b.is_ordered_numeric_or_temporal() && canonical(x) != "NaN" {
+                        assert_eq!(c, Some(Ordering::Equal), "{x:?} {y:?}");
+                    }
+                    if c == Some(Ordering::Equal) {
+                        assert!(e, "compare Equal but not equal: {x:?} {y:?}");
+                    }
+                    assert_eq!(c.map(Ordering::reverse), compare(y, x));
+                    assert_eq!(e, canonical(x) == canonical(y), "{x:?} {y:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn hot_path_values_borrow_or_stay_inline() {
+        // Inline decimal magnitudes and short fractions keep parsing allocation-free.
+        let d = Decimal::parse("12345678901234567890123456789012345678").unwrap();
+        assert!(matches!(d.mag, Mag::Small(_)));
+        let d = Decimal::parse("123456789012345678901234567890123456789").unwrap();
+        assert!(matches!(d.mag, Mag::Big(_)));
+        let Value::DateTime(t) = ok(Builtin::Time, "12:00:00.123456789012345678") else {
+            panic!()
+        };
+        assert!(t.frac.more.is_none());
+        let Value::DateTime(t) = ok(Builtin::Time, "12:00:00.1234567890123456789") else {
+            panic!()
+        };
+        assert_eq!(t.frac.more.as_deref(), Some("9"));
+    }
+}

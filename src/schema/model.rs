@@ -79,6 +79,7 @@ impl ValueConstraint {
 }
 
 #[derive(Debug, Clone)]
+#[allow(clippy::large_enum_variant)] // a flat table of types; boxing would only add indirection
 pub enum TypeDef {
     Simple(SimpleType),
     Complex(ComplexType),

@@ -2,7 +2,7 @@
 //! stays proportional to depth (plus identity-constraint tables and IDs), not document size.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::content_model::{MatchState, Step};
 use super::datatypes::{self, Builtin, Value};
@@ -1355,8 +1355,8 @@ impl<'m, 'a> Validator<'m, 'a> {
         let ic = &self.model.identity[self.scopes[si].ic as usize];
         let name = ic.name.local.to_string();
         if sel.fields.iter().any(|f| f.is_none()) {
-            if ic.kind == IcKind::Key {
-                if self.findings.len() < self.max_findings {
+            if ic.kind == IcKind::Key && self.findings.len() < self.max_findings {
+                {
                     self.findings.push(Finding {
                         line: sel.pos.line,
                         column: sel.pos.column,
@@ -1494,24 +1494,23 @@ fn id_kind(model: &Model, t: TypeId) -> Option<Builtin> {
     None
 }
 
+/// `block` on the complex types passed through between an xsi:type and the declared type.
 fn chain_blocks(model: &Model, from: TypeId, to: TypeId) -> Derivations {
     let mut d = Derivations::default();
     let mut cur = from;
-    for _ in 0..64 {
+    for _ in 0..256 {
         if cur == to {
             break;
         }
-        if let TypeDef::Complex(c) = model.ty(cur) {
-            let _ = c;
-        }
         match model.ty(cur).base() {
             Some(b) if b != cur => {
-                if let TypeDef::Complex(bc) = model.ty(b) {
-                    if b != to {
-                        d.extension |= false && bc.block.extension;
-                    }
+                if b != to
+                    && let TypeDef::Complex(bc) = model.ty(b)
+                {
+                    d.extension |= bc.block.extension;
+                    d.restriction |= bc.block.restriction;
                 }
-                cur = b
+                cur = b;
             }
             _ => break,
         }
@@ -1531,6 +1530,3 @@ fn key_string(v: &Value, t: TypeId, model: &Model) -> String {
     };
     format!("{family}:{}", datatypes::canonical(v))
 }
-
-#[allow(dead_code)]
-fn unused(_: &HashMap<u8, u8>) {}

@@ -121,9 +121,39 @@ pub struct Tokenizer<'a> {
     pub max_depth: usize,
 }
 
-pub(crate) fn utf8_input(bytes: &[u8]) -> Cow<'_, [u8]> {
-    // Latin-1 documents occur in the W3C suite and in legacy systems; everything else is
-    // expected as UTF-8 (the SOAP norm).
+fn decode_utf16(bytes: &[u8], big_endian: bool) -> Option<Vec<u8>> {
+    if bytes.len() % 2 != 0 {
+        return None;
+    }
+    let units = bytes.chunks_exact(2).map(|c| {
+        if big_endian {
+            u16::from_be_bytes([c[0], c[1]])
+        } else {
+            u16::from_le_bytes([c[0], c[1]])
+        }
+    });
+    char::decode_utf16(units)
+        .collect::<Result<String, _>>()
+        .ok()
+        .map(String::into_bytes)
+}
+
+/// The document as UTF-8: UTF-16 (with a byte-order mark, or recognised by its first
+/// characters) and Latin-1 documents are converted; UTF-8 passes through unchanged.
+pub fn utf8_input(bytes: &[u8]) -> Cow<'_, [u8]> {
+    let utf16 = match bytes {
+        [0xFE, 0xFF, rest @ ..] => Some((rest, true)),
+        [0xFF, 0xFE, rest @ ..] => Some((rest, false)),
+        [0, b'<', 0, b'?', ..] => Some((bytes, true)),
+        [b'<', 0, b'?', 0, ..] => Some((bytes, false)),
+        _ => None,
+    };
+    if let Some((rest, be)) = utf16
+        && let Some(decoded) = decode_utf16(rest, be)
+    {
+        return Cow::Owned(decoded);
+    }
+    // Latin-1 documents occur in the W3C suite and in legacy systems.
     let head = &bytes[..bytes.len().min(200)];
     let head_str = String::from_utf8_lossy(head).to_ascii_lowercase();
     if head_str.starts_with("<?xml")
@@ -628,9 +658,27 @@ mod tests {
     }
 
     #[test]
+    fn utf16_and_latin1_documents_are_decoded() {
+        let text = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><a>\u{e6}\u{f8}</a>";
+        let mut le = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            le.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(
+            tokens(std::str::from_utf8(&utf8_input(&le)).unwrap()).unwrap()[1],
+            "'\u{e6}\u{f8}'"
+        );
+        let latin1 = b"<?xml version='1.0' encoding='ISO-8859-1'?><a>\xe6</a>";
+        assert_eq!(
+            std::str::from_utf8(&utf8_input(latin1)).unwrap(),
+            "<?xml version='1.0' encoding='ISO-8859-1'?><a>\u{e6}</a>"
+        );
+    }
+
+    #[test]
     fn internal_entities_are_expanded() {
         let t = tokens("<!DOCTYPE a [<!ENTITY e \"hi\">]><a>&e;</a>").unwrap();
-        assert_eq!(t, vec!["<a@1:31", "'hi'", "/"]);
+        assert_eq!(t, vec!["<a@1:32", "'hi'", "/"]);
     }
 
     #[test]

@@ -26,6 +26,7 @@ import os
 import re
 import shutil
 import sys
+import xml.etree.ElementTree as ET
 from collections import Counter, OrderedDict
 
 sys.dont_write_bytecode = True
@@ -62,7 +63,7 @@ SCHEMAS = [
          struct_target=25,
          roots=["OpretInput", "SoegInput"]),
     dict(short="sf1600-print", path="itk-dev__serviceplatformen/resources/sf1600/PrintServiceMsg.xsd",
-         struct_target=95,
+         struct_target=85,
          roots=["PrintAfsendBrevRequest", "PrintSpoergTilmeldingRequest", "PrintAfsendBrevResponse"]),
     dict(short="sagdokumentindeks", path=f"{SDI6}/6.0.STS-0/SagDokumentIndeksOperationer.xsd",
          struct_target=75,
@@ -366,7 +367,14 @@ def esc_attr(s):
             .replace("\t", "&#9;").replace("\n", "&#10;").replace("\r", "&#13;"))
 
 
-def serialize(root: Node, prefixes: dict, comment: str) -> str:
+def serialize(root: Node, prefixes: dict, comment: str, style: str = "prefixed",
+              encoding: str = "UTF-8") -> str:
+    """Serialise a Node tree. Styles (all denote the same infoset):
+    prefixed         every namespace gets a prefix, all declared on the root (the default)
+    default-root     the root's namespace is the default namespace (unprefixed elements)
+    renamed-prefixes arbitrary prefixes p0, p1, ... instead of the schema's own
+    local-decls      each namespace declared on the outermost element that uses it, per subtree
+    """
     used = []
 
     def collect(n):
@@ -381,36 +389,68 @@ def serialize(root: Node, prefixes: dict, comment: str) -> str:
     collect(root)
     pmap = {}
     taken = set()
-    for ns in used:
+    for k, ns in enumerate(used):
         if ns == XSI:
             p = "xsi"
+        elif style == "renamed-prefixes":
+            p = f"p{k}"
         elif ns == WRONG_NS:
             p = "wrong"
         elif ns == EXT_NS:
             p = "ext"
         else:
             p = prefixes.get(ns) or "ns"
-        base, k = p, 1
+        base, k2 = p, 1
         while p in taken:
-            k += 1
-            p = f"{base}{k}"
+            k2 += 1
+            p = f"{base}{k2}"
         taken.add(p)
         pmap[ns] = p
+    default_ns = root.ns if style == "default-root" and root.ns else None
+    if default_ns is not None and any(a[0] == default_ns for n in _walk(root) for a in n.attrs):
+        default_ns = None  # attributes cannot use the default namespace
+    if default_ns is not None and any(n.ns == "" for n in _walk(root)):
+        default_ns = None
 
-    def qn(ns, local):
-        return f"{pmap[ns]}:{local}" if ns else local
+    def qn(ns, local, is_attr=False):
+        if not ns:
+            return local
+        if ns == default_ns and not is_attr:
+            return local
+        return f"{pmap[ns]}:{local}"
 
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>']
+    lines = [f'<?xml version="1.0" encoding="{encoding}"?>']
     comment = comment.replace("--", "- -").replace("\n", " ")
     lines.append(f"<!-- {comment} -->")
 
-    def emit(n, indent, is_root):
+    def needed(n):
+        out = []
+        if n.ns:
+            out.append(n.ns)
+        for a in n.attrs:
+            if a[0] and a[0] not in out:
+                out.append(a[0])
+        return out
+
+    def emit(n, indent, in_scope):
         attrs = ""
-        if is_root:
-            for ns in used:
+        if in_scope is None:  # root
+            in_scope = set()
+            if default_ns is not None:
+                attrs += f' xmlns="{esc_attr(default_ns)}"'
+                in_scope.add(("", default_ns))
+            decl = used if style != "local-decls" else needed(n)
+        else:
+            decl = needed(n) if style == "local-decls" else []
+        scope = set(in_scope)
+        for ns in decl:
+            if ns == default_ns and ("", ns) in scope and not any(a[0] == ns for a in n.attrs):
+                continue
+            if (pmap[ns], ns) not in scope:
                 attrs += f' xmlns:{pmap[ns]}="{esc_attr(ns)}"'
+                scope.add((pmap[ns], ns))
         for (ans, al, av) in n.attrs:
-            attrs += f' {qn(ans, al)}="{esc_attr(av)}"'
+            attrs += f' {qn(ans, al, True)}="{esc_attr(av)}"'
         tag = qn(n.ns, n.local)
         pad = "  " * indent
         body = n.raw if n.raw is not None else (esc_text(n.text) if n.text else "")
@@ -423,11 +463,30 @@ def serialize(root: Node, prefixes: dict, comment: str) -> str:
         lead = body
         lines.append(f"{pad}<{tag}{attrs}>{lead}")
         for c in n.children:
-            emit(c, indent + 1, False)
+            emit(c, indent + 1, scope)
         lines.append(f"{pad}</{tag}>")
 
-    emit(root, 0, True)
+    emit(root, 0, None)
     return "\n".join(lines) + "\n"
+
+
+def et_to_node(e) -> Node:
+    ns, _, local = e.tag[1:].partition("}") if e.tag.startswith("{") else ("", "", e.tag)
+    attrs = []
+    for k, v in e.attrib.items():
+        ans, _, al = k[1:].partition("}") if k.startswith("{") else ("", "", k)
+        attrs.append((ans, al, v))
+    kids = [et_to_node(c) for c in e if isinstance(c.tag, str)]
+    for c in e:
+        if c.tail and c.tail.strip():
+            raise SchemaError("mixed content in a hand-written document is not supported")
+    return Node(ns if e.tag.startswith("{") else "", local, e.text, kids, attrs)
+
+
+def _walk(n):
+    yield n
+    for c in n.children:
+        yield from _walk(c)
 
 
 # --------------------------------------------------------------------------------------
@@ -446,6 +505,9 @@ class Case:
         self.root = doc_root
         self.description = description
         self.filename = None
+        self.style = "prefixed"
+        self.encoding = "UTF-8"
+        self.verbatim = None  # bytes of a hand-written document
 
 
 def slug(s, keep_dots=False):
@@ -479,6 +541,29 @@ def near_miss_values(pat: str, good: str):
         out.append((name, v))
     return out
 
+
+# Hand-picked values for notable corpus patterns (the intent is computed by the oracle).
+PATTERN_PROBES = {
+    # CPR number: DDMMYY + 4 digits, with per-month day limits (no leap-year rule)
+    "((((0[1-9]|1[0-9]|2[0-9]|3[0-1])(01|03|05|07|08|10|12))|((0[1-9]|1[0-9]|2[0-9]|30)(04|06|09|11))|"
+    "((0[1-9]|1[0-9]|2[0-9])(02)))[0-9]{6})|0000000000": [
+        ("day-31-february", "3102851234"), ("day-29-february", "2902851234"), ("day-31-april", "3104851234"),
+        ("day-30-june", "3006851234"), ("all-zero", "0000000000"), ("eleven-digits", "17058512345"),
+    ],
+    # e-mail address (XKOM_EmailAddressIdentifier)
+    "([^>\\(\\)\\[\\]\\\\,;:@\\s]{0,191}@[^>\\(\\)\\[\\]\\\\,;:@\\s]{1,64})": [
+        ("plain", "digitalpost@aarhus.dk"), ("empty-local-part", "@aarhus.dk"), ("space", "jens hansen@aarhus.dk"),
+        ("two-at-signs", "jens@aarhus@dk"), ("non-ascii", "søren@ærø.dk"), ("tab", "jens@aarhus\tdk"),
+    ],
+    # floor: 1-99, KL/ST in either case, k2-k9
+    "[1-9]|[1-9][0-9]|KL|ST|kl|st|k[2-9]|K[2-9]": [
+        ("mixed-case-Kl", "Kl"), ("k1", "k1"), ("zero", "0"), ("hundred", "100"), ("K9", "K9"),
+    ],
+    # house number: 1-999 with an optional capital letter
+    "([1-9]|[1-9][0-9]|[1-9][0-9]{2})|([1-9][A-Z]|[1-9][0-9][A-Z]|[1-9][0-9]{2}[A-Z])": [
+        ("zero", "0"), ("999Z", "999Z"), ("thousand", "1000"), ("lowercase-letter", "12a"), ("leading-zero", "012"),
+    ],
+}
 
 BAD_LEXICAL = {
     "boolean": [("yes", "yes"), ("uppercase-TRUE", "TRUE"), ("empty", "")],
@@ -538,6 +623,61 @@ class Generator:
             for site in enumerate_sites(s, root, seen_particles):
                 self.site_cases(site)
         self.thin(first, cfg.get("struct_target"))
+        self.syntax_variants(first)
+        self.handwritten()
+
+    def handwritten(self):
+        """Hand-written base documents in base/<schema-short>.<name>.xml, copied verbatim."""
+        base = os.path.join(HERE, "base")
+        prefix = self.cfg["short"] + "."
+        for name in sorted(os.listdir(base)) if os.path.isdir(base) else []:
+            if not (name.startswith(prefix) and name.endswith(".xml")):
+                continue
+            path = os.path.join(base, name)
+            root = et_to_node(ET.parse(path).getroot())
+            decl = self.s.elements.get(root.qname)
+            if decl is None:
+                sys.exit(f"{path}: root {root.qname} is not a global element of {self.cfg['path']}")
+            problems = self.checker.document(root)
+            if problems:
+                sys.exit(f"{path}: hand-written base document is not valid: {problems}")
+            c = Case(self.cfg, decl, "handwritten", "valid", name[len(prefix):-4], "", root,
+                     f"hand-written base document base/{name}")
+            with open(path, "rb") as fh:
+                c.verbatim = fh.read()
+            self.cases.append(c)
+
+    def syntax_variants(self, first):
+        """The richest valid document of this schema again, in other namespace syntaxes, and
+        (once overall) one document in other encodings. Same infoset, so still valid."""
+        mine = [c for c in self.cases[first:] if c.intent == "valid" and c.cls not in
+                ("markup-in-value", "markup-in-element-only")]
+        if not mine:
+            return
+
+        def nss(c):
+            return len({n.ns for n in _walk(c.root)}), sum(1 for _ in _walk(c.root))
+
+        best = max(mine, key=nss)
+        for style, desc in [("default-root", "the root's namespace as the default namespace"),
+                            ("renamed-prefixes", "arbitrary prefixes p0, p1, ... for every namespace"),
+                            ("local-decls", "namespaces declared on the outermost element using them")]:
+            c = Case(self.cfg, best.root_decl, "namespace-syntax", "valid", best.site_label, style,
+                     best.root.copy(), f"same document as {best.cls} {best.site_label}, written with {desc}")
+            c.style = style
+            self.cases.append(c)
+        if self.global_counts["encodings"] == 0:
+            nonascii = [c for c in mine if any(ord(ch) > 127 for n in _walk(c.root) for ch in (n.text or ""))
+                        and sum(len(n.text or "") for n in _walk(c.root)) < 600]
+            if nonascii:
+                self.global_counts["encodings"] += 1
+                src = nonascii[0]
+                for enc in ("ISO-8859-1", "UTF-16", "UTF-8-BOM"):
+                    c = Case(self.cfg, src.root_decl, "document-encoding", "valid", src.site_label, enc,
+                             src.root.copy(), f"same document as {src.cls} {src.site_label} (non-ASCII "
+                                              f"characters), encoded as {enc}")
+                    c.encoding = enc
+                    self.cases.append(c)
 
     def thin(self, first, target):
         """Keep at most `target` structural cases of this schema: every class keeps at least
@@ -898,6 +1038,8 @@ class Generator:
                 n = o["length"]
                 put("facet-length", "invalid", f"{n + 1}", self.fill(st, good, n + 1), f"length={n}, value longer")
                 put("facet-length", "invalid", f"{n - 1}", self.fill(st, good, n - 1), f"length={n}, value shorter")
+                put("facet-length", "valid", f"boundary-{n}", self.fill(st, good, n, nonascii=True),
+                    f"length={n}, value has exactly {n} characters (non-ASCII, more bytes than characters)")
             for f in ("minInclusive", "maxInclusive", "minExclusive", "maxExclusive"):
                 if f in o and once(f + str(o[f]), by_file=True):
                     lim = int(o[f])
@@ -931,6 +1073,10 @@ class Generator:
                             f"near miss of pattern {pat!r}: {name}")
                     if bi >= 3:
                         break
+                for name, v in PATTERN_PROBES.get(pat, []):
+                    intent = "invalid" if check_simple(st, v) else "valid"
+                    put("facet-pattern", intent, name, v,
+                        f"{'matches' if intent == 'valid' else 'does not match'} pattern {pat!r}: {name}")
         enums = st.enum_levels()
         if enums and once("enumeration"):
             values = enums[0]
@@ -1102,7 +1248,16 @@ class Generator:
             shutil.rmtree(docs)
         names = Counter()
         rows = []
+        seen_bodies = set()
         for c in self.cases:
+            if c.verbatim is None:
+                # identical documents (e.g. an enumeration's first value is also the sample
+                # value of the minimal document) are written once, under the first case
+                body = serialize(c.root, self.prefixes_for(c), "", c.style, c.encoding)
+                key = (c.schema_cfg["short"], c.encoding, body)
+                if key in seen_bodies:
+                    continue
+                seen_bodies.add(key)
             parts = [c.intent, c.cls, c.site_label] + ([slug(c.detail)] if c.detail else [])
             stem = ".".join(slug(x, keep_dots=(i == 2)) if i > 0 else x for i, x in enumerate(parts))
             names[(c.schema_cfg["short"], stem)] += 1
@@ -1112,11 +1267,16 @@ class Generator:
             rel = f"{c.schema_cfg['short']}/{stem}.xml"
             c.filename = rel
             text = serialize(c.root, self.prefixes_for(c), f"differential case: intent={c.intent} "
-                                                            f"class={c.cls} - {c.description}")
+                                                            f"class={c.cls} - {c.description}",
+                             c.style, c.encoding)
             full = os.path.join(docs, rel)
             os.makedirs(os.path.dirname(full), exist_ok=True)
-            with open(full, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
+            codec = {"UTF-8": "utf-8", "UTF-8-BOM": "utf-8-sig", "ISO-8859-1": "iso-8859-1",
+                     "UTF-16": "utf-16"}[c.encoding]
+            if c.encoding == "UTF-8-BOM":
+                text = text.replace('encoding="UTF-8-BOM"', 'encoding="UTF-8"', 1)
+            with open(full, "wb") as fh:
+                fh.write(c.verbatim if c.verbatim is not None else text.encode(codec))
             rows.append((rel, c.schema_cfg["path"], c.root_decl.qname[1], c.cls, c.intent,
                          c.description.replace("\t", " ").replace("\n", " ")))
         with open(os.path.join(outdir, "cases.tsv"), "w", encoding="utf-8", newline="\n") as fh:
@@ -1134,7 +1294,12 @@ def main():
     ap.add_argument("--shared", help="the shared folder (default: $OIR_SHARED or ../shared)")
     ap.add_argument("--out", default=HERE, help="output folder (default: this script's folder)")
     ap.add_argument("--verbose", action="store_true", help="print skipped mutations")
+    ap.add_argument("--summary", action="store_true",
+                    help="print Markdown count tables from cases.tsv and libxml2-verdicts.tsv (for README.md)")
     args = ap.parse_args()
+    if args.summary:
+        summary(args.out)
+        return
     corpus = find_corpus(args.shared)
     g = Generator(corpus)
     g._prefixes = {}
@@ -1155,6 +1320,48 @@ def main():
             print("note:", p)
     elif g.problems:
         print(f"({len(g.problems)} mutations skipped because the oracle disagreed with their class; --verbose lists them)")
+
+
+def summary(outdir):
+    cases = {}
+    with open(os.path.join(outdir, "cases.tsv"), encoding="utf-8") as fh:
+        next(fh)
+        for line in fh:
+            doc, schema, root, cls, intent, _ = line.rstrip("\n").split("\t")
+            cases[doc] = (schema, cls, intent)
+    verdicts = {}
+    path = os.path.join(outdir, "libxml2-verdicts.tsv")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("#") or line.startswith("doc\t"):
+                    continue
+                f = line.rstrip("\n").split("\t")
+                verdicts[f[0]] = f[2]
+    shorts = [c["short"] for c in SCHEMAS]
+    print("| schema | corpus path | documents | libxml2 valid | libxml2 invalid |")
+    print("| --- | --- | ---: | ---: | ---: |")
+    for cfg in SCHEMAS:
+        docs = [d for d in cases if d.startswith(cfg["short"] + "/")]
+        v = sum(1 for d in docs if verdicts.get(d) == "valid")
+        i = sum(1 for d in docs if verdicts.get(d) == "invalid")
+        print(f"| {cfg['short']} | `{cfg['path']}` | {len(docs)} | {v} | {i} |")
+    tv = sum(1 for d in cases if verdicts.get(d) == "valid")
+    ti = sum(1 for d in cases if verdicts.get(d) == "invalid")
+    print(f"| **total** | | **{len(cases)}** | **{tv}** | **{ti}** |")
+    print()
+    abbrev = {s: "".join(w[0] for w in s.replace("sf1500-", "o-").split("-"))[:4] for s in shorts}
+    abbrev = {"kombit-requestheader": "rh", "demoservice": "demo", "sp-fault": "fault",
+              "sf1500-organisation": "org", "sf1500-klasse": "kla", "sf1500-virksomhed": "virk",
+              "sf1600-print": "print", "sagdokumentindeks": "sdi", "xmldsig": "dsig"}
+    print("| class | intent | " + " | ".join(abbrev[s] for s in shorts) + " | total |")
+    print("| --- | --- | " + " | ".join("---:" for _ in shorts) + " | ---: |")
+    keys = sorted({(c[1], c[2]) for c in cases.values()})
+    for cls, intent in keys:
+        row = []
+        for s_ in shorts:
+            row.append(sum(1 for d, c in cases.items() if d.startswith(s_ + "/") and c[1] == cls and c[2] == intent))
+        print(f"| {cls} | {intent} | " + " | ".join(str(x) if x else "" for x in row) + f" | {sum(row)} |")
 
 
 if __name__ == "__main__":

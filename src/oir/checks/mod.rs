@@ -1,0 +1,163 @@
+//! The checks behind the catalogue's rules, grouped by subject. Each check reads the
+//! [`Message`] and the [`Run`]'s reference data and context and emits findings through
+//! [`Run::emit`], which fills in everything the catalogue says about the rule.
+
+pub mod debitor;
+pub mod faktura;
+pub mod finans;
+pub mod generic;
+pub mod idempotens;
+pub mod sortiment;
+pub mod vocab;
+
+use super::context::Context;
+use super::date::Date;
+use super::finding::{Finding, Source, Tekst};
+use super::message::{Message, NodeId};
+use super::rules::{self, Rule};
+use super::sortiment::{Omsaetningstabel, Sortiment, is_uuid, norm_uuid};
+use crate::schema::datatypes::Decimal;
+
+/// One rule run over one message.
+pub struct Run<'r, 'm> {
+    pub msg: &'r Message<'m>,
+    pub sortiment: Option<&'r Sortiment>,
+    pub table: Option<&'r Omsaetningstabel>,
+    pub ctx: &'r Context,
+    /// The integration the message belongs to (`SF1590_A` …), when known.
+    pub integration: Option<&'r str>,
+    pub findings: Vec<Finding>,
+}
+
+impl Run<'_, '_> {
+    /// Does the rule apply to this message's integration? (Unknown integration: every rule
+    /// runs and the message's structure decides.)
+    pub fn applies(&self, rule_id: &str) -> bool {
+        match (rules::rule(rule_id), self.integration) {
+            (Some(r), Some(i)) => r.integrations.contains(&i),
+            (Some(_), None) => true,
+            (None, _) => false,
+        }
+    }
+
+    /// Report a finding of `rule_id` at `node`.
+    pub fn emit(
+        &mut self,
+        rule_id: &str,
+        node: NodeId,
+        text: Tekst,
+        value: Option<String>,
+        expected: Option<String>,
+    ) {
+        let Some(rule) = rules::rule(rule_id) else {
+            return;
+        };
+        let pos = self.msg.pos(node);
+        self.findings.push(rule_finding(
+            rule,
+            pos.line,
+            pos.column,
+            self.msg.path(node).to_string(),
+            text,
+            value,
+            expected,
+        ));
+    }
+
+    /// The date a value at `node` is used on: the nearest use date up the tree, else today.
+    pub fn use_date(&self, node: NodeId) -> Date {
+        self.msg
+            .inherited(node, vocab::USE_DATES)
+            .and_then(|d| Date::parse(&self.msg.text(d)))
+            .unwrap_or(self.ctx.today)
+    }
+
+    /// The sending it-system: named in the payload, else the InvocationContext, else the
+    /// context file.
+    pub fn sender(&self) -> Option<String> {
+        for names in [vocab::SENDER, vocab::INVOCATION_SENDER] {
+            for n in self.msg.find_all(names) {
+                if let Some(u) = uuid_in(self.msg, n) {
+                    return Some(u);
+                }
+            }
+        }
+        self.ctx.sender.clone()
+    }
+}
+
+/// Build a rule finding from the catalogue entry plus the specific text.
+pub fn rule_finding(
+    rule: &Rule,
+    line: u32,
+    column: u32,
+    path: String,
+    text: Tekst,
+    value: Option<String>,
+    expected: Option<String>,
+) -> Finding {
+    Finding {
+        source: Source::Rule,
+        rule: Some(rule.id.to_string()),
+        code: rule.code.to_string(),
+        severity: rule.severity,
+        line,
+        column,
+        path,
+        message: text.en,
+        message_da: text.da,
+        consequence: Tekst::new(rule.consequence.da, rule.consequence.en),
+        remedy: Tekst::new(rule.remedy.da, rule.remedy.en),
+        audience: rule.audience,
+        value,
+        expected,
+    }
+}
+
+/// The UUID an element carries: its own text, else the first descendant whose text is one.
+pub fn uuid_in(msg: &Message<'_>, node: NodeId) -> Option<String> {
+    let own = msg.text(node);
+    if is_uuid(&own) {
+        return Some(norm_uuid(&own));
+    }
+    let mut stack: Vec<NodeId> = msg.children(node).to_vec();
+    while let Some(n) = stack.pop() {
+        if msg.children(n).is_empty() {
+            let t = msg.text(n);
+            if is_uuid(&t) {
+                return Some(norm_uuid(&t));
+            }
+        }
+        stack.extend(msg.children(n).iter().copied());
+    }
+    None
+}
+
+/// An element's text as an amount.
+pub fn amount(msg: &Message<'_>, node: NodeId) -> Option<Decimal> {
+    Decimal::parse(&msg.text(node))
+}
+
+/// `1250.5` → `1250.50`: amounts are shown with two decimals, as in the messages.
+pub fn fmt_amount(d: &Decimal) -> String {
+    let s = d.to_string();
+    match s.split_once('.') {
+        None => format!("{s}.00"),
+        Some((_, f)) if f.len() == 1 => format!("{s}0"),
+        Some(_) => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_print_with_two_decimals() {
+        let d = |s: &str| Decimal::parse(s).unwrap();
+        assert_eq!(fmt_amount(&d("10")), "10.00");
+        assert_eq!(fmt_amount(&d("-0.5")), "-0.50");
+        assert_eq!(fmt_amount(&d("1.234")), "1.234");
+        assert_eq!(fmt_amount(&d("0")), "0.00");
+    }
+}

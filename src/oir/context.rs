@@ -1,0 +1,436 @@
+//! What the rules know besides the message: "today", the sender, a snapshot of the
+//! receiving system's state (debitorkonti with owner and state, fordringer with payable
+//! amounts and deadlines, known invoices) and the store of message/voucher IDs already
+//! received. Loaded from a small YAML file (see `schemas/*/rule-examples/*.context.yaml`):
+//!
+//! ```yaml
+//! kontekst:
+//!   dato: 2025-06-30                 # "today"; default: the system date
+//!   afsender: 6a000000-0000-4000-8000-000000000001
+//!   debitorkonti: [{id: …, ejer: …, tilstand: Aktiv}]
+//!   fordringer: [{id: …, ejer: …, tilstand: Aktiv, til_betaling: "1250.00",
+//!                 sidste_rettidige_betalingsdato: 2025-02-01}]
+//!   fakturaer: [{id: …}]
+//!   modtagne_beskeder: [earlier-message.xml]   # relative to this file
+//!   sete_id: [{id: …, hash: "sha256:…"}]
+//! ```
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::date::Date;
+use super::sortiment::{DataError, norm_uuid, read_yaml};
+use crate::schema::datatypes::Decimal;
+use crate::xml::tree::{Element, Node};
+
+/// A debitorkonto as the debitorsystem knows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Account {
+    /// The owning it-system (UUID).
+    pub owner: Option<String>,
+    pub state: Option<String>,
+}
+
+/// A fordring or delfordring as the debitorsystem knows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Claim {
+    pub owner: Option<String>,
+    pub state: Option<String>,
+    /// What can be paid on it now (restance incl. renter and gebyrer).
+    pub payable: Option<Decimal>,
+    /// Total incl. renter and gebyrer (for the PSRM threshold).
+    pub total: Option<Decimal>,
+    pub last_timely: Option<Date>,
+    pub account: Option<String>,
+}
+
+/// What the store says about an ID.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seen {
+    New,
+    /// Same ID, same content: an idempotent resend.
+    Resend,
+    /// Same ID, other content: a duplicate. Carries the earlier content hash.
+    Conflict(String),
+}
+
+/// The IDs already received with the hash of the content each identified.
+#[derive(Debug, Clone, Default)]
+pub struct IdStore {
+    ids: HashMap<String, String>,
+}
+
+impl IdStore {
+    pub fn check(&self, id: &str, hash: &str) -> Seen {
+        match self.ids.get(&norm_uuid(id)) {
+            None => Seen::New,
+            Some(h) if h == hash => Seen::Resend,
+            Some(h) => Seen::Conflict(h.clone()),
+        }
+    }
+
+    /// Remember an accepted ID (the first content wins: a later conflicting message is
+    /// rejected, so it never replaces what was accepted).
+    pub fn record(&mut self, id: &str, hash: &str) {
+        self.ids
+            .entry(norm_uuid(id))
+            .or_insert_with(|| hash.to_string());
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// (id, hash) pairs, sorted.
+    pub fn entries(&self) -> Vec<(&str, &str)> {
+        let mut v: Vec<(&str, &str)> = self
+            .ids
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        v.sort();
+        v
+    }
+}
+
+/// The content hash of a business object: SHA-256 over a canonical form (namespace and
+/// local names, attributes sorted, trimmed text), so prefixes, namespace declarations,
+/// indentation and attribute order do not count as a change but any value does.
+pub fn content_hash(el: &Element) -> String {
+    content_hash_skipping(el, &[])
+}
+
+/// [`content_hash`] leaving out descendants with the given local names (e.g. the security
+/// context, which may differ between a message and its resend).
+pub fn content_hash_skipping(el: &Element, skip: &[&str]) -> String {
+    let mut h = Sha256::new();
+    let mut feed = |tag: u8, s: &str| {
+        h.update([tag]);
+        h.update((s.len() as u64).to_be_bytes());
+        h.update(s.as_bytes());
+    };
+    // Iterative walk (no recursion on deep input): open, attributes, children, close.
+    enum Step<'a> {
+        Open(&'a Element),
+        Text(&'a str),
+        Close,
+    }
+    let mut stack = vec![Step::Open(el)];
+    while let Some(step) = stack.pop() {
+        match step {
+            Step::Close => feed(b')', ""),
+            Step::Text(t) => feed(b't', t),
+            Step::Open(e) => {
+                feed(b'(', e.ns.as_deref().unwrap_or(""));
+                feed(b'n', &e.local);
+                let mut attrs: Vec<(&str, &str, &str)> = e
+                    .attrs
+                    .iter()
+                    .map(|a| (a.ns.as_deref().unwrap_or(""), a.local.as_str(), a.value.as_str()))
+                    .collect();
+                attrs.sort();
+                for (ns, l, v) in attrs {
+                    feed(b'@', ns);
+                    feed(b'a', l);
+                    feed(b'v', v);
+                }
+                stack.push(Step::Close);
+                for c in e.children.iter().rev() {
+                    match c {
+                        Node::Element(ce) if skip.contains(&ce.local.as_str()) => {}
+                        Node::Element(ce) => stack.push(Step::Open(ce)),
+                        Node::Text(t) if !t.trim().is_empty() => stack.push(Step::Text(t.trim())),
+                        Node::Text(_) => {}
+                    }
+                }
+            }
+        }
+    }
+    let digest = h.finalize();
+    let mut s = String::from("sha256:");
+    for b in digest.iter() {
+        s.push_str(&format!("{b:02x}"));
+    }
+    s
+}
+
+/// Everything the rules know besides the message.
+#[derive(Debug, Clone)]
+pub struct Context {
+    pub today: Date,
+    /// The sending it-system, when the message itself does not name it.
+    pub sender: Option<String>,
+    pub accounts: HashMap<String, Account>,
+    pub claims: HashMap<String, Claim>,
+    pub invoices: HashSet<String>,
+    /// The context lists the invoices sent for approval (else invoice rules are silent).
+    pub invoices_given: bool,
+    pub seen: IdStore,
+    /// Earlier messages whose IDs count as received (resolved by the engine).
+    pub earlier_messages: Vec<PathBuf>,
+}
+
+impl Context {
+    pub fn new(today: Date) -> Context {
+        Context {
+            today,
+            sender: None,
+            accounts: HashMap::new(),
+            claims: HashMap::new(),
+            invoices: HashSet::new(),
+            invoices_given: false,
+            seen: IdStore::default(),
+            earlier_messages: Vec::new(),
+        }
+    }
+
+    pub fn account(&self, id: &str) -> Option<&Account> {
+        self.accounts.get(&norm_uuid(id))
+    }
+
+    pub fn claim(&self, id: &str) -> Option<&Claim> {
+        self.claims.get(&norm_uuid(id))
+    }
+
+    pub fn knows_invoice(&self, id: &str) -> bool {
+        self.invoices.contains(&norm_uuid(id))
+    }
+
+    pub fn load(path: &Path) -> Result<Context, DataError> {
+        let raw: RawFile = read_yaml(path)?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        Self::from_raw(&path.display().to_string(), raw.kontekst, base)
+    }
+
+    pub fn from_yaml(file: &str, text: &str, base: &Path) -> Result<Context, DataError> {
+        let raw: RawFile = serde_saphyr::from_str(text).map_err(|e| DataError {
+            file: file.to_string(),
+            message: e.to_string(),
+        })?;
+        Self::from_raw(file, raw.kontekst, base)
+    }
+
+    fn from_raw(file: &str, raw: RawContext, base: &Path) -> Result<Context, DataError> {
+        let err = |m: String| DataError {
+            file: file.to_string(),
+            message: m,
+        };
+        let date = |what: &str, s: &str| {
+            Date::parse(s).ok_or_else(|| err(format!("{what}: '{s}' is not a date (YYYY-MM-DD)")))
+        };
+        let amount = |what: &str, s: &str| {
+            Decimal::parse(s.trim()).ok_or_else(|| err(format!("{what}: '{s}' is not an amount")))
+        };
+        let today = match &raw.dato {
+            Some(d) => date("dato", d)?,
+            None => system_today(),
+        };
+        let mut ctx = Context::new(today);
+        ctx.sender = raw.afsender.as_deref().map(norm_uuid);
+        for a in raw.debitorkonti {
+            ctx.accounts.insert(
+                norm_uuid(&a.id),
+                Account {
+                    owner: a.ejer.as_deref().map(norm_uuid),
+                    state: a.tilstand,
+                },
+            );
+        }
+        for c in raw.fordringer {
+            let what = format!("fordring {}", c.id);
+            let claim = Claim {
+                owner: c.ejer.as_deref().map(norm_uuid),
+                state: c.tilstand,
+                payable: match &c.til_betaling {
+                    Some(s) => Some(amount(&format!("{what} til_betaling"), s)?),
+                    None => None,
+                },
+                total: match &c.beloeb_i_alt {
+                    Some(s) => Some(amount(&format!("{what} beloeb_i_alt"), s)?),
+                    None => None,
+                },
+                last_timely: match &c.sidste_rettidige_betalingsdato {
+                    Some(s) => Some(date(&format!("{what} sidste_rettidige_betalingsdato"), s)?),
+                    None => None,
+                },
+                account: c.debitorkonto.as_deref().map(norm_uuid),
+            };
+            ctx.claims.insert(norm_uuid(&c.id), claim);
+        }
+        if let Some(list) = raw.fakturaer {
+            ctx.invoices_given = true;
+            for f in list {
+                ctx.invoices.insert(norm_uuid(&f.id));
+            }
+        }
+        for s in raw.sete_id {
+            ctx.seen.record(&s.id, &s.hash);
+        }
+        ctx.earlier_messages = raw.modtagne_beskeder.iter().map(|p| base.join(p)).collect();
+        Ok(ctx)
+    }
+}
+
+/// Today's date from the system clock (UTC).
+pub fn system_today() -> Date {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    civil_from_days(i64::try_from(secs / 86_400).unwrap_or(0))
+}
+
+/// Days since 1970-01-01 → date (H. Hinnant's algorithm).
+fn civil_from_days(z: i64) -> Date {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    Date {
+        year: i32::try_from(y).unwrap_or(1970),
+        month: m,
+        day: d,
+    }
+}
+
+#[derive(Deserialize)]
+struct RawFile {
+    kontekst: RawContext,
+}
+
+#[derive(Deserialize, Default)]
+struct RawContext {
+    #[serde(default)]
+    dato: Option<String>,
+    #[serde(default)]
+    afsender: Option<String>,
+    #[serde(default)]
+    debitorkonti: Vec<RawAccount>,
+    #[serde(default)]
+    fordringer: Vec<RawClaim>,
+    #[serde(default)]
+    fakturaer: Option<Vec<RawInvoice>>,
+    #[serde(default)]
+    modtagne_beskeder: Vec<String>,
+    #[serde(default)]
+    sete_id: Vec<RawSeen>,
+}
+
+#[derive(Deserialize)]
+struct RawAccount {
+    id: String,
+    #[serde(default)]
+    ejer: Option<String>,
+    #[serde(default)]
+    tilstand: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawClaim {
+    id: String,
+    #[serde(default)]
+    ejer: Option<String>,
+    #[serde(default)]
+    tilstand: Option<String>,
+    #[serde(default)]
+    debitorkonto: Option<String>,
+    #[serde(default)]
+    til_betaling: Option<String>,
+    #[serde(default)]
+    beloeb_i_alt: Option<String>,
+    #[serde(default)]
+    sidste_rettidige_betalingsdato: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawInvoice {
+    id: String,
+}
+
+#[derive(Deserialize)]
+struct RawSeen {
+    id: String,
+    hash: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::xml::tree::parse;
+
+    #[test]
+    fn hash_ignores_form_but_not_content() {
+        let a = parse(br#"<f:B xmlns:f="urn:f" x="1" y="2"><f:C>1.00</f:C></f:B>"#).unwrap();
+        let b = parse(b"<g:B xmlns:g=\"urn:f\" y=\"2\" x=\"1\">\n  <g:C> 1.00 </g:C>\n</g:B>").unwrap();
+        let c = parse(br#"<f:B xmlns:f="urn:f" x="1" y="2"><f:C>1.01</f:C></f:B>"#).unwrap();
+        let d = parse(br#"<f:B xmlns:f="urn:other" x="1" y="2"><f:C>1.00</f:C></f:B>"#).unwrap();
+        assert_eq!(content_hash(&a), content_hash(&b));
+        assert_ne!(content_hash(&a), content_hash(&c));
+        assert_ne!(content_hash(&a), content_hash(&d));
+        assert!(content_hash(&a).starts_with("sha256:"));
+        assert_eq!(content_hash(&a).len(), 7 + 64);
+    }
+
+    #[test]
+    fn store_tells_resend_from_duplicate() {
+        let mut s = IdStore::default();
+        assert_eq!(s.check("A1", "h1"), Seen::New);
+        s.record("A1", "h1");
+        assert_eq!(s.check("a1", "h1"), Seen::Resend);
+        assert_eq!(s.check("a1", "h2"), Seen::Conflict("h1".into()));
+        s.record("a1", "h2");
+        assert_eq!(s.check("a1", "h1"), Seen::Resend);
+    }
+
+    #[test]
+    fn loads_context_yaml() {
+        let y = r#"
+kontekst:
+  dato: 2025-06-30
+  afsender: 6A000000-0000-4000-8000-000000000001
+  debitorkonti:
+    - {id: 11111111-0000-4000-8000-000000000001, ejer: 6a000000-0000-4000-8000-000000000002, tilstand: Aktiv}
+  fordringer:
+    - id: 22222222-0000-4000-8000-000000000001
+      til_betaling: "100.50"
+      sidste_rettidige_betalingsdato: 2025-02-01
+  fakturaer: [{id: 33333333-0000-4000-8000-000000000001}]
+  sete_id: [{id: X, hash: "sha256:00"}]
+"#;
+        let c = Context::from_yaml("c.yaml", y, Path::new(".")).unwrap();
+        assert_eq!(c.today, Date::new(2025, 6, 30).unwrap());
+        assert_eq!(c.sender.as_deref(), Some("6a000000-0000-4000-8000-000000000001"));
+        let a = c.account("11111111-0000-4000-8000-000000000001").unwrap();
+        assert_eq!(a.state.as_deref(), Some("Aktiv"));
+        let cl = c.claim("22222222-0000-4000-8000-000000000001").unwrap();
+        assert_eq!(cl.payable, Decimal::parse("100.5"));
+        assert!(c.knows_invoice("33333333-0000-4000-8000-000000000001"));
+        assert_eq!(c.seen.check("x", "sha256:00"), Seen::Resend);
+        for bad in [
+            "kontekst: {dato: 2025-02-30}",
+            "kontekst: {fordringer: [{id: a, til_betaling: 'ti kroner'}]}",
+            "nope: 1",
+        ] {
+            assert!(Context::from_yaml("c.yaml", bad, Path::new(".")).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), Date::new(1970, 1, 1).unwrap());
+        assert_eq!(civil_from_days(19_723), Date::new(2024, 1, 1).unwrap());
+        assert!(system_today().year >= 2024);
+    }
+}
