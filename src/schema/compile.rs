@@ -685,11 +685,7 @@ impl<'l> Compiler<'l> {
             if parse_bool(self.doc(doc), fe, "fixed")? {
                 f.fixed.push(static_facet_name(name));
             }
-            let resolve = |p: &str| -> Option<String> {
-                fe.lookup_prefix(p)
-                    .filter(|u| !u.is_empty() || p.is_empty())
-                    .map(str::to_string)
-            };
+            let resolve = |p: &str| scope_prefix(fe, p);
             let nonneg = |s: &str| -> R<u64> {
                 let t = s.trim();
                 let t = t.strip_prefix('+').unwrap_or(t);
@@ -2393,7 +2389,7 @@ impl<'l> Compiler<'l> {
         }
         // Default and fixed values must be valid for their types.
         for (t, lexical, el, file) in std::mem::take(&mut self.pending_values) {
-            let resolve = |p: &str| el.lookup_prefix(p).map(str::to_string);
+            let resolve = |p: &str| scope_prefix(&el, p);
             let st = match self.m.ty(t) {
                 TypeDef::Simple(_) => Some(t),
                 TypeDef::Complex(c) => match &c.content {
@@ -2437,6 +2433,15 @@ impl<'l> Compiler<'l> {
 
 fn content_children(el: &Element) -> impl Iterator<Item = &Element> {
     el.elements().filter(|c| c.local != "annotation")
+}
+
+/// A prefix in a schema document's scope; no default namespace means no namespace.
+fn scope_prefix(el: &Element, p: &str) -> Option<String> {
+    match el.lookup_prefix(p) {
+        Some(u) if !u.is_empty() || p.is_empty() => Some(u.to_string()),
+        None if p.is_empty() => Some(String::new()),
+        _ => None,
+    }
 }
 
 fn set_derivation(d: &mut Derivations, tok: &str) {

@@ -583,7 +583,12 @@ impl Namespaces {
 
     /// Resolve the prefix of a QName-valued text (`""` = default namespace).
     pub fn resolve_prefix(&self, prefix: &str) -> Option<String> {
-        let uri = self.lookup(prefix)?;
+        // An unprefixed name with no default namespace in scope is in no namespace.
+        let uri = match self.lookup(prefix) {
+            Some(u) => u,
+            None if prefix.is_empty() => "",
+            None => return None,
+        };
         if uri.is_empty() && !prefix.is_empty() {
             None
         } else {
