@@ -14,7 +14,8 @@
 //!   contains the substring: only unlisted failures among them fail the run, and the list
 //!   is never rewritten;
 //! * `XSDTESTS_REPORT=path` writes a TSV of every failure for triage;
-//! * `XSDTESTS_TIMEOUT=seconds` (default 10) and `XSDTESTS_THREADS=n` (default 2).
+//! * `XSDTESTS_TIMEOUT=seconds`: per-case timeout (default 30; the slowest case takes ~4 s
+//!   in a debug build on a loaded 2-core machine); `XSDTESTS_THREADS=n` (default 2).
 //!
 //! When the suite is absent the runner skips with a notice, except under `CI=true`.
 //!
@@ -31,7 +32,9 @@
 //!   components only; the MS tests of that kind rely on `xsi:schemaLocation` /
 //!   `xsi:noNamespaceSchemaLocation` hints, so for those groups (only) the runner loads
 //!   the local documents the instance's hints name (no hints: an empty schema). A hinted
-//!   schema that does not load makes the instance invalid.
+//!   schema that does not load makes the instance invalid. In groups with a `schemaTest`,
+//!   hints are used only for namespaces the group's schema does not cover (some sun tests
+//!   name a second namespace only there); if the enlarged schema fails, they are ignored.
 //! * `version` on `testSet`, `testGroup`, `schemaTest` and `instanceTest` is a list of
 //!   tokens joined by OR: the tests apply to a processor supporting *any* of them (absent
 //!   or empty: applies to all). We are an XSD 1.0 processor; our configuration supports
@@ -57,10 +60,12 @@
 //!   without a `schemaTest` count as schema-valid).
 //! * Every case runs on its own thread, inside `catch_unwind`, with a timeout: a panic is a
 //!   failure `panic: <message> at <file:line>`, a timeout a failure `timeout` (the thread is
-//!   left behind). Groups are spread over a small pool of worker threads.
+//!   left behind). Groups are spread over a small pool of worker threads, in a worker
+//!   process: a stack overflow or an abort, which no thread can catch, kills only the
+//!   worker, and the case responsible becomes a failure `crash: ...` (see [`Supervisor`]).
 //!
 //! Case ids: `<set>/<testSet name>/<testGroup name>/<test name>`, e.g.
-//! `msMeta/MS-Regex2006-07-15/reS17/reS17.v` (`~2`, `~3`, ... appended should the metadata
+//! `msMeta/MS-Regex2006-07-15/reS18/reS18.v` (`~2`, `~3`, ... appended should the metadata
 //! ever repeat a name).
 
 use std::cell::{Cell, RefCell};
@@ -70,7 +75,7 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -592,60 +597,89 @@ fn describe(v: &Validation) -> String {
     }
 }
 
-fn validate_file(set: &SchemaSet, path: &Path) -> (Actual, String) {
-    match std::fs::read(path) {
-        Err(e) => (
+fn read_instance(path: &Path) -> Result<Vec<u8>, (Actual, String)> {
+    std::fs::read(path).map_err(|e| {
+        (
             Actual::Abnormal(format!("error: cannot read {}: {e}", path.display())),
             String::new(),
-        ),
-        Ok(bytes) => {
-            let v = set.validate_document(&bytes);
-            let verdict = if v.is_valid() {
-                Verdict::Valid
-            } else {
-                Verdict::Invalid
-            };
-            (Actual::Verdict(verdict), describe(&v))
-        }
-    }
+        )
+    })
 }
 
-/// The local schema documents an instance's `xsi:schemaLocation` /
-/// `xsi:noNamespaceSchemaLocation` hints name (remote ones are never fetched).
-fn hinted_schemas(instance: &Path) -> Vec<PathBuf> {
-    let Ok(root) = read_tree(instance) else {
+fn validate_bytes(set: &SchemaSet, bytes: &[u8]) -> (Actual, String) {
+    let v = set.validate_document(bytes);
+    let verdict = if v.is_valid() {
+        Verdict::Valid
+    } else {
+        Verdict::Invalid
+    };
+    (Actual::Verdict(verdict), describe(&v))
+}
+
+/// The schema-location hints of an instance, in document order: the namespace each is for
+/// (`None` for `xsi:noNamespaceSchemaLocation`) and the local document it names (remote
+/// locations are never fetched, missing files are ignored).
+fn hints(instance: &Path, bytes: &[u8]) -> Vec<(Option<String>, PathBuf)> {
+    // Most instances have no hints: do not build a tree for them (some are large).
+    if !bytes.windows(13).any(|w| w == b"chemaLocation") {
+        return Vec::new();
+    }
+    let Ok(root) = tree::parse(bytes) else {
         return Vec::new();
     };
     let base = instance.parent().unwrap_or(Path::new("."));
-    let mut out: Vec<PathBuf> = Vec::new();
+    let mut out: Vec<(Option<String>, PathBuf)> = Vec::new();
     let mut stack = vec![&root];
     while let Some(el) = stack.pop() {
-        let mut locs: Vec<&str> = Vec::new();
+        let mut locs: Vec<(Option<String>, &str)> = Vec::new();
         if let Some(pairs) = el.attr_ns(XSI_NS, "schemaLocation") {
             let t: Vec<&str> = pairs.split_whitespace().collect();
-            locs.extend(t.chunks(2).filter_map(|c| c.get(1).copied()));
+            for c in t.chunks(2) {
+                if let [ns, loc] = c {
+                    locs.push((Some(ns.to_string()), loc));
+                }
+            }
         }
         if let Some(loc) = el.attr_ns(XSI_NS, "noNamespaceSchemaLocation") {
-            locs.push(loc.trim());
+            locs.push((None, loc.trim()));
         }
-        for loc in locs {
+        for (ns, loc) in locs {
             if loc.contains("://") {
                 continue;
             }
-            let p = base.join(loc);
-            if p.is_file() && !out.contains(&p) {
-                out.push(p);
+            let p = lexical_clean(&base.join(loc));
+            if p.is_file() && !out.iter().any(|(_, q)| *q == p) {
+                out.push((ns, p));
             }
         }
-        stack.extend(el.elements());
+        let children: Vec<&Element> = el.elements().collect();
+        stack.extend(children.into_iter().rev());
     }
     out
 }
 
+/// The target namespaces of the documents a schema was built from.
+fn namespaces_of(set: &SchemaSet) -> HashSet<Option<String>> {
+    set.files()
+        .iter()
+        .filter_map(|f| read_tree(Path::new(f)).ok())
+        .map(|root| {
+            root.attr("targetNamespace")
+                .filter(|ns| !ns.is_empty())
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+/// A group without a `schemaTest`: the schema is what the instance's hints name.
 fn validate_with_hints(path: &Path) -> (Actual, String) {
-    let docs = hinted_schemas(path);
+    let bytes = match read_instance(path) {
+        Ok(b) => b,
+        Err(e) => return e,
+    };
+    let docs: Vec<PathBuf> = hints(path, &bytes).into_iter().map(|(_, p)| p).collect();
     match SchemaSet::load_xsds(&docs, &LoadOptions::default()) {
-        Ok(set) => validate_file(&set, path),
+        Ok(set) => validate_bytes(&set, &bytes),
         Err(e) => (
             Actual::Verdict(Verdict::Invalid),
             format!("hinted schema rejected: {e}"),
@@ -653,8 +687,35 @@ fn validate_with_hints(path: &Path) -> (Actual, String) {
     }
 }
 
+/// A group with a schema: hints for namespaces the schema does not cover add their
+/// documents (several sun tests put a second namespace only in the instance's hints); if
+/// the enlarged schema does not load, the hints are ignored.
+fn validate_with_schema(
+    set: &SchemaSet,
+    docs: &[PathBuf],
+    covered: &HashSet<Option<String>>,
+    path: &Path,
+) -> (Actual, String) {
+    let bytes = match read_instance(path) {
+        Ok(b) => b,
+        Err(e) => return e,
+    };
+    let extra: Vec<PathBuf> = hints(path, &bytes)
+        .into_iter()
+        .filter(|(ns, _)| !covered.contains(ns))
+        .map(|(_, p)| p)
+        .collect();
+    if !extra.is_empty() {
+        let all: Vec<PathBuf> = docs.iter().cloned().chain(extra).collect();
+        if let Ok(bigger) = SchemaSet::load_xsds(&all, &LoadOptions::default()) {
+            return validate_bytes(&bigger, &bytes);
+        }
+    }
+    validate_bytes(set, &bytes)
+}
+
 enum SchemaState {
-    Loaded(SchemaSet),
+    Loaded(SchemaSet, Arc<HashSet<Option<String>>>),
     Rejected(String),
     Broken(String),
     FromHints,
@@ -670,9 +731,64 @@ enum Event {
     Result(usize, Outcome),
 }
 
+/// What a worker needs to run (part of) a group: its schema documents (`None`: from the
+/// instances' hints) and, per case, the instance document (`None`: the schema test).
+struct Job {
+    group: usize,
+    from: usize,
+    schema_docs: Option<Vec<PathBuf>>,
+    cases: Vec<Option<PathBuf>>,
+}
+
+/// Field and list separators of a job line (not expected in file names).
+const FS: char = '\u{1f}';
+const NONE: &str = "\u{1e}";
+
+impl Job {
+    fn new(groups: &[Group], group: usize, from: usize) -> Job {
+        let g = &groups[group];
+        Job {
+            group,
+            from,
+            schema_docs: g.schema_docs.clone(),
+            cases: g.cases.iter().map(|c| c.instance.clone()).collect(),
+        }
+    }
+
+    /// One line: `group from schema-docs cases`, paths separated by [`FS`], [`NONE`] for
+    /// an absent schema or for the schema case.
+    fn encode(&self) -> String {
+        let paths = |ps: &mut dyn Iterator<Item = Option<&PathBuf>>| {
+            ps.map(|p| p.map_or(NONE.to_string(), |p| p.to_string_lossy().into_owned()))
+                .collect::<Vec<_>>()
+                .join(&FS.to_string())
+        };
+        let schema = match &self.schema_docs {
+            None => NONE.to_string(),
+            Some(docs) => paths(&mut docs.iter().map(Some)),
+        };
+        let cases = paths(&mut self.cases.iter().map(Option::as_ref));
+        format!("{}\t{}\t{schema}\t{cases}\n", self.group, self.from)
+    }
+
+    fn decode(line: &str) -> Option<Job> {
+        let [group, from, schema, cases] = line.splitn(4, '\t').collect::<Vec<_>>()[..] else {
+            return None;
+        };
+        let path = |s: &str| (s != NONE).then(|| PathBuf::from(s));
+        Some(Job {
+            group: group.parse().ok()?,
+            from: from.parse().ok()?,
+            schema_docs: (schema != NONE).then(|| schema.split(FS).map(PathBuf::from).collect()),
+            cases: cases.split(FS).map(path).collect(),
+        })
+    }
+}
+
 /// Run the cases `from..` of a group (its schema is loaded whatever `from` is).
-fn run_group(g: &Group, from: usize, timeout: Duration, emit: &dyn Fn(Event)) {
-    let schema_case = g.cases.first().is_some_and(|c| c.kind == Kind::Schema);
+fn run_group(g: &Job, timeout: Duration, emit: &dyn Fn(Event)) {
+    let from = g.from;
+    let schema_case = g.cases.first().is_some_and(Option::is_none);
     let state = match &g.schema_docs {
         None => SchemaState::FromHints,
         Some(docs) => {
@@ -681,12 +797,17 @@ fn run_group(g: &Group, from: usize, timeout: Duration, emit: &dyn Fn(Event)) {
             let docs = docs.clone();
             let start = Instant::now();
             let r = isolate(timeout, move || {
-                SchemaSet::load_xsds(&docs, &LoadOptions::default()).map_err(|e| e.to_string())
+                SchemaSet::load_xsds(&docs, &LoadOptions::default())
+                    .map(|set| {
+                        let covered = namespaces_of(&set);
+                        (set, covered)
+                    })
+                    .map_err(|e| e.to_string())
             });
             let elapsed = start.elapsed();
             let (state, actual, detail) = match r {
-                Ok(Ok(set)) => (
-                    SchemaState::Loaded(set),
+                Ok(Ok((set, covered))) => (
+                    SchemaState::Loaded(set, Arc::new(covered)),
                     Actual::Verdict(Verdict::Valid),
                     "schema loaded".to_string(),
                 ),
@@ -717,13 +838,16 @@ fn run_group(g: &Group, from: usize, timeout: Duration, emit: &dyn Fn(Event)) {
     let first = from.max(usize::from(schema_case));
     for (i, case) in g.cases.iter().enumerate().skip(first) {
         emit(Event::Start(i));
-        let path = case.instance.clone().unwrap_or_default();
+        let path = case.clone().unwrap_or_default();
         let start = Instant::now();
         let (actual, detail) = match &state {
-            SchemaState::Loaded(set) => {
-                let set = set.clone();
-                isolate(timeout, move || validate_file(&set, &path))
-                    .unwrap_or_else(|e| (Actual::Abnormal(e), String::new()))
+            SchemaState::Loaded(set, covered) => {
+                let (set, covered) = (set.clone(), covered.clone());
+                let docs = g.schema_docs.clone().unwrap_or_default();
+                isolate(timeout, move || {
+                    validate_with_schema(&set, &docs, &covered, &path)
+                })
+                .unwrap_or_else(|e| (Actual::Abnormal(e), String::new()))
             }
             SchemaState::Rejected(e) => (
                 Actual::Verdict(Verdict::Invalid),
@@ -753,9 +877,9 @@ fn run_group(g: &Group, from: usize, timeout: Duration, emit: &dyn Fn(Event)) {
 // ---------------------------------------------------------------------------------------
 //
 // The runner (the "supervisor") re-executes itself as a worker process with
-// `XSDTESTS_WORKER=1`. The worker rebuilds the same (filtered) list of groups, reads jobs
-// `<group> <first case>` from stdin, runs them on its thread pool and writes one line an
-// event on stdout: `begin\tG`, `load\tG`, `start\tG\tC`,
+// `XSDTESTS_WORKER=1`. The worker reads self-contained jobs (group number, first case,
+// schema documents, instance documents: see [`Job`]) from stdin, runs them on its thread
+// pool and writes one line an event on stdout: `begin\tG`, `load\tG`, `start\tG\tC`,
 // `result\tG\tC\t<micros>\t<actual>\t<detail>`, `end\tG`. If the worker dies, the groups
 // it had begun and not ended are re-run alone, one worker each, and the case that kills a
 // lone worker is a failure `crash: ...` (a crash while loading the schema fails the rest of
@@ -777,7 +901,7 @@ fn decode_actual(s: &str) -> Actual {
     }
 }
 
-/// The groups of the run: the same in the supervisor and in its workers.
+/// The groups of the run, narrowed to the cases the filter selects.
 fn prepared_suite(root: &Path, filter: Option<&str>) -> Suite {
     let mut suite = load_suite(root);
     if let Some(f) = filter {
@@ -789,37 +913,23 @@ fn prepared_suite(root: &Path, filter: Option<&str>) -> Suite {
     suite
 }
 
-fn worker_main(root: &Path, filter: Option<&str>, threads: usize, timeout: Duration) -> ! {
+fn worker_main(threads: usize, timeout: Duration) -> ! {
     use std::io::{BufRead, Write};
     install_panic_hook();
-    let suite = prepared_suite(root, filter);
-    let expected_groups = std::env::var("XSDTESTS_GROUPS").unwrap_or_default();
-    if expected_groups != suite.groups.len().to_string() {
-        eprintln!(
-            "worker: {} groups, the supervisor has {expected_groups}",
-            suite.groups.len()
-        );
-        std::process::exit(3);
-    }
-    let jobs: Vec<(usize, usize)> = std::io::stdin()
+    let jobs: Vec<Job> = std::io::stdin()
         .lock()
         .lines()
         .map_while(Result::ok)
-        .filter_map(|l| {
-            let (g, from) = l.split_once(' ')?;
-            Some((g.parse().ok()?, from.parse().ok()?))
-        })
+        .filter_map(|l| Job::decode(&l))
         .collect();
     let next = AtomicUsize::new(0);
     thread::scope(|s| {
         for _ in 0..threads.max(1) {
             s.spawn(|| {
-                while let Some(&(gi, from)) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let Some(g) = suite.groups.get(gi) else {
-                        continue;
-                    };
+                while let Some(job) = jobs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let gi = job.group;
                     println!("begin\t{gi}");
-                    run_group(g, from, timeout, &|ev| match ev {
+                    run_group(job, timeout, &|ev| match ev {
                         Event::Load => println!("load\t{gi}"),
                         Event::Start(c) => println!("start\t{gi}\t{c}"),
                         Event::Result(c, o) => println!(
@@ -855,9 +965,9 @@ struct WorkerRun {
     markers: BTreeMap<usize, Marker>,
 }
 
+/// Runs the groups in worker processes and collects their outcomes, re-running what a
+/// dying worker left unfinished (see the protocol above).
 struct Supervisor<'a> {
-    root: &'a Path,
-    filter: Option<&'a str>,
     timeout: Duration,
     groups: &'a [Group],
     results: Vec<Vec<Option<Outcome>>>,
@@ -878,24 +988,19 @@ impl Supervisor<'_> {
         let exe = std::env::current_exe().map_err(|e| format!("current_exe: {e}"))?;
         let mut cmd = Command::new(exe);
         cmd.env("XSDTESTS_WORKER", "1")
-            .env("XSDTESTS_ROOT", self.root)
             .env("XSDTESTS_THREADS", threads.to_string())
             .env("XSDTESTS_TIMEOUT", self.timeout.as_secs().to_string())
-            .env("XSDTESTS_GROUPS", self.groups.len().to_string())
-            .env_remove("XSDTESTS_UPDATE")
-            .env_remove("XSDTESTS_REPORT")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        match self.filter {
-            Some(f) => cmd.env("XSDTESTS_FILTER", f),
-            None => cmd.env_remove("XSDTESTS_FILTER"),
-        };
         let mut child = cmd
             .spawn()
             .map_err(|e| format!("cannot start a worker: {e}"))?;
         let mut stdin = child.stdin.take().expect("piped stdin");
-        let job_text: String = jobs.iter().map(|(g, c)| format!("{g} {c}\n")).collect();
+        let job_text: String = jobs
+            .iter()
+            .map(|&(g, from)| Job::new(self.groups, g, from).encode())
+            .collect();
         let feeder = thread::spawn(move || {
             let _ = stdin.write_all(job_text.as_bytes());
         });
@@ -976,14 +1081,15 @@ impl Supervisor<'_> {
                 self.next[g] = c + 1;
             }
             _ => {
-                for i in self.next[g]..cases.len() {
-                    let detail = match cases[i].kind {
+                let first = self.next[g];
+                for (i, case) in cases.iter().enumerate().skip(first) {
+                    let detail = match case.kind {
                         Kind::Schema => crash.to_string(),
                         Kind::Instance => format!("schema load {crash}"),
                     };
-                    if i == self.next[g] {
+                    if i == first {
                         self.crashes
-                            .push((cases[i].id.clone(), format!("loading the schema: {crash}")));
+                            .push((case.id.clone(), format!("loading the schema: {crash}")));
                     }
                     self.results[g][i] = Some(failed(detail));
                 }
@@ -1293,12 +1399,10 @@ fn suite_dir() -> Result<Option<PathBuf>, String> {
 }
 
 fn main() -> ExitCode {
-    let timeout = Duration::from_secs(env_number("XSDTESTS_TIMEOUT", 10));
+    let timeout = Duration::from_secs(env_number("XSDTESTS_TIMEOUT", 30));
     let threads = env_number("XSDTESTS_THREADS", 2) as usize;
     if std::env::var("XSDTESTS_WORKER").as_deref() == Ok("1") {
-        let root = PathBuf::from(std::env::var_os("XSDTESTS_ROOT").unwrap_or_default());
-        let filter = std::env::var("XSDTESTS_FILTER").ok();
-        worker_main(&root, filter.as_deref(), threads, timeout);
+        worker_main(threads, timeout);
     }
     let args = parse_args();
     if args.list {
@@ -1333,8 +1437,6 @@ fn main() -> ExitCode {
     );
 
     let mut supervisor = Supervisor {
-        root: &root,
-        filter: args.filter.as_deref(),
         timeout,
         groups: &suite.groups,
         results: suite
@@ -1425,7 +1527,7 @@ fn main() -> ExitCode {
         );
     }
 
-    timings.sort_by(|a, b| b.0.cmp(&a.0));
+    timings.sort_by_key(|t| std::cmp::Reverse(t.0));
     println!(
         "slowest cases: {}",
         timings

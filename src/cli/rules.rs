@@ -26,7 +26,11 @@ fn list(format: Format) -> i32 {
     match format {
         Format::Json => {
             let v = serde_json::json!({ "rules": CATALOGUE });
-            let _ = writeln!(out, "{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            let _ = writeln!(
+                out,
+                "{}",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            );
         }
         Format::Human => {
             for r in CATALOGUE {
@@ -134,7 +138,12 @@ fn check(args: &RulesCheckArgs) -> i32 {
         Format::Json => {
             let docs: Vec<&DocumentReport> = reports.iter().map(|(r, _)| r).collect();
             let v = serde_json::json!({ "conforms": conforms, "documents": docs });
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            // A closed pipe (`| head`) is not an error worth a panic.
+            let _ = writeln!(
+                std::io::stdout().lock(),
+                "{}",
+                serde_json::to_string_pretty(&v).unwrap_or_default()
+            );
         }
         Format::Human => {
             let stdout = std::io::stdout();
@@ -164,7 +173,11 @@ fn print_human(out: &mut impl Write, r: &DocumentReport, bytes: &[u8]) -> std::i
     } else {
         format!(" ({})", what.join(", "))
     };
-    let verdict = if r.conforms { "conforms" } else { "DOES NOT CONFORM" };
+    let verdict = if r.conforms {
+        "conforms"
+    } else {
+        "DOES NOT CONFORM"
+    };
     if r.findings.is_empty() {
         return writeln!(out, "{}: {verdict}{what}", r.file);
     }

@@ -133,7 +133,13 @@ pub fn content_hash_skipping(el: &Element, skip: &[&str]) -> String {
                 let mut attrs: Vec<(&str, &str, &str)> = e
                     .attrs
                     .iter()
-                    .map(|a| (a.ns.as_deref().unwrap_or(""), a.local.as_str(), a.value.as_str()))
+                    .map(|a| {
+                        (
+                            a.ns.as_deref().unwrap_or(""),
+                            a.local.as_str(),
+                            a.value.as_str(),
+                        )
+                    })
                     .collect();
                 attrs.sort();
                 for (ns, l, v) in attrs {
@@ -373,7 +379,8 @@ mod tests {
     #[test]
     fn hash_ignores_form_but_not_content() {
         let a = parse(br#"<f:B xmlns:f="urn:f" x="1" y="2"><f:C>1.00</f:C></f:B>"#).unwrap();
-        let b = parse(b"<g:B xmlns:g=\"urn:f\" y=\"2\" x=\"1\">\n  <g:C> 1.00 </g:C>\n</g:B>").unwrap();
+        let b =
+            parse(b"<g:B xmlns:g=\"urn:f\" y=\"2\" x=\"1\">\n  <g:C> 1.00 </g:C>\n</g:B>").unwrap();
         let c = parse(br#"<f:B xmlns:f="urn:f" x="1" y="2"><f:C>1.01</f:C></f:B>"#).unwrap();
         let d = parse(br#"<f:B xmlns:f="urn:other" x="1" y="2"><f:C>1.00</f:C></f:B>"#).unwrap();
         assert_eq!(content_hash(&a), content_hash(&b));
@@ -411,7 +418,10 @@ kontekst:
 "#;
         let c = Context::from_yaml("c.yaml", y, Path::new(".")).unwrap();
         assert_eq!(c.today, Date::new(2025, 6, 30).unwrap());
-        assert_eq!(c.sender.as_deref(), Some("6a000000-0000-4000-8000-000000000001"));
+        assert_eq!(
+            c.sender.as_deref(),
+            Some("6a000000-0000-4000-8000-000000000001")
+        );
         let a = c.account("11111111-0000-4000-8000-000000000001").unwrap();
         assert_eq!(a.state.as_deref(), Some("Aktiv"));
         let cl = c.claim("22222222-0000-4000-8000-000000000001").unwrap();
@@ -423,7 +433,10 @@ kontekst:
             "kontekst: {fordringer: [{id: a, til_betaling: 'ti kroner'}]}",
             "nope: 1",
         ] {
-            assert!(Context::from_yaml("c.yaml", bad, Path::new(".")).is_err(), "{bad}");
+            assert!(
+                Context::from_yaml("c.yaml", bad, Path::new(".")).is_err(),
+                "{bad}"
+            );
         }
     }
 

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::checks::{self, Run};
 use super::context::Context;
 use super::finding::{self, Finding, Source, Tekst};
-use super::message::Message;
+use super::message::{Message, max_depth};
 use super::sortiment::{DataError, Omsaetningstabel, Sortiment};
 use crate::schema::validate::{SOAP11_NS, SOAP12_NS};
 use crate::schema::wsdl::{Contract, Direction};
@@ -66,17 +66,21 @@ impl Engine {
             table: self.table.as_ref(),
             ctx,
             integration: integration.as_deref(),
+            operation: info.operation.as_deref(),
+            direction: info.direction,
             findings: Vec::new(),
+            sent: Default::default(),
         };
         checks::finans::check(&mut run);
         checks::sortiment::check(&mut run);
         checks::generic::check(&mut run);
-        checks::debitor::check(&mut run, info.direction);
+        checks::debitor::check(&mut run);
         checks::faktura::check(&mut run);
         checks::idempotens::check(&mut run);
         let mut findings = run.findings;
         findings.sort_by(|a, b| (a.line, a.column, &a.rule).cmp(&(b.line, b.column, &b.rule)));
-        if !finding::any_failing(&findings) {
+        let request = !matches!(info.direction, Some(Direction::Response | Direction::Fault));
+        if request && !finding::any_failing(&findings) {
             checks::idempotens::record(&msg, &mut ctx.seen);
         }
         findings
@@ -85,6 +89,11 @@ impl Engine {
     /// Parse and check; a document that is not well-formed XML is one finding (no rule can
     /// judge it).
     pub fn check_bytes(&self, bytes: &[u8], info: &MessageInfo, ctx: &mut Context) -> Vec<Finding> {
+        // The rules work on a tree; a pathologically deep document is refused before one is
+        // built (real ØiR messages are a few dozen levels deep).
+        if max_depth(bytes).is_some_and(|d| d > MAX_DEPTH) {
+            return vec![too_deep()];
+        }
         match tree::parse(bytes) {
             Ok(root) => self.check_tree(&root, info, ctx),
             Err(e) => vec![not_xml(&e)],
@@ -106,6 +115,28 @@ impl Engine {
         }
         Ok(())
     }
+}
+
+/// Deepest nesting the rules accept.
+pub const MAX_DEPTH: usize = 256;
+
+fn too_deep() -> Finding {
+    let mut f = not_xml(&crate::xml::XmlError {
+        pos: crate::xml::Pos::default(),
+        message: String::new(),
+    });
+    f.code = "too-deep".into();
+    f.message = format!(
+        "the document nests elements more than {MAX_DEPTH} levels deep; the rules were not run"
+    );
+    f.message_da = format!(
+        "Dokumentet har elementer indlejret mere end {MAX_DEPTH} niveauer; reglerne er ikke kørt"
+    );
+    f.consequence = Tekst::new(
+        "Beskeden kan ikke vurderes efter forretningsreglerne.",
+        "The message cannot be judged by the business rules.",
+    );
+    f
 }
 
 fn not_xml(e: &crate::xml::XmlError) -> Finding {
@@ -207,7 +238,7 @@ pub fn check_document(
         findings.extend(v.findings.into_iter().map(Finding::from));
     }
     findings.extend(engine.check_bytes(bytes, &info, ctx));
-    findings.sort_by(|a, b| (a.line, a.column).cmp(&(b.line, b.column)));
+    findings.sort_by_key(|a| (a.line, a.column));
     findings.dedup_by(|a, b| a.code == "not-well-formed" && b.code == "not-well-formed");
     DocumentReport {
         file: file.to_string(),
@@ -268,7 +299,10 @@ mod tests {
     fn balanced(id: &str) -> String {
         bilag(
             id,
-            &[posting("1250.00", ART_52, FUN_SDP), posting("-1250.00", ART_91, FUN_BANK)],
+            &[
+                posting("1250.00", ART_52, FUN_SDP),
+                posting("-1250.00", ART_91, FUN_BANK),
+            ],
         )
     }
 
@@ -283,9 +317,15 @@ mod tests {
     fn unbalanced_voucher() {
         let x = bilag(
             "b-2",
-            &[posting("1250.00", ART_52, FUN_SDP), posting("-1240.00", ART_91, FUN_BANK)],
+            &[
+                posting("1250.00", ART_52, FUN_SDP),
+                posting("-1240.00", ART_91, FUN_BANK),
+            ],
         );
-        assert_eq!(run(&x, &mut ctx()), vec![("SF1590A-BAL-001".into(), B.into())]);
+        assert_eq!(
+            run(&x, &mut ctx()),
+            vec![("SF1590A-BAL-001".into(), B.into())]
+        );
         // A kredit indicator turns the sign.
         let dk = bilag(
             "b-3",
@@ -300,7 +340,10 @@ mod tests {
     #[test]
     fn single_posting_is_bal_002_only() {
         let x = bilag("b-4", &[posting("1250.00", ART_52, FUN_SDP)]);
-        assert_eq!(run(&x, &mut ctx()), vec![("SF1590A-BAL-002".into(), B.into())]);
+        assert_eq!(
+            run(&x, &mut ctx()),
+            vec![("SF1590A-BAL-002".into(), B.into())]
+        );
     }
 
     #[test]
@@ -308,7 +351,10 @@ mod tests {
         let unknown = "a1000000-0000-4000-8000-0000000000ff";
         let x = bilag(
             "b-5",
-            &[posting("1.00", unknown, FUN_SDP), posting("-1.00", ART_91, FUN_BANK)],
+            &[
+                posting("1.00", unknown, FUN_SDP),
+                posting("-1.00", ART_91, FUN_BANK),
+            ],
         );
         assert_eq!(
             run(&x, &mut ctx()),
@@ -316,7 +362,10 @@ mod tests {
         );
         let wrong_dim = bilag(
             "b-6",
-            &[posting("1.00", FUN_SDP, FUN_SDP), posting("-1.00", ART_91, FUN_BANK)],
+            &[
+                posting("1.00", FUN_SDP, FUN_SDP),
+                posting("-1.00", ART_91, FUN_BANK),
+            ],
         );
         assert_eq!(
             run(&wrong_dim, &mut ctx()),
@@ -325,13 +374,18 @@ mod tests {
         let ended = bilag(
             "b-7",
             &[
-                format!("<f:Finanspostering><f:Beloeb>1.00</f:Beloeb><f:Art>{ART_52}</f:Art><f:Funktion>{FUN_SDP}</f:Funktion><f:Ydelsestype>{YDL_ENDED}</f:Ydelsestype></f:Finanspostering>"),
+                format!(
+                    "<f:Finanspostering><f:Beloeb>1.00</f:Beloeb><f:Art>{ART_52}</f:Art><f:Funktion>{FUN_SDP}</f:Funktion><f:Ydelsestype>{YDL_ENDED}</f:Ydelsestype></f:Finanspostering>"
+                ),
                 posting("-1.00", ART_91, FUN_BANK),
             ],
         );
         assert_eq!(
             run(&ended, &mut ctx()),
-            vec![("OIR-SRT-002".into(), format!("{B}/f:Finanspostering/f:Ydelsestype"))]
+            vec![(
+                "OIR-SRT-002".into(),
+                format!("{B}/f:Finanspostering/f:Ydelsestype")
+            )]
         );
     }
 
@@ -357,10 +411,16 @@ mod tests {
         let mut c = ctx();
         assert_eq!(run(&balanced("b-9"), &mut c), vec![]);
         let id_path = format!("{B}/f:FinansbilagId");
-        assert_eq!(run(&balanced("b-9"), &mut c), vec![("OIR-IDM-002".into(), id_path.clone())]);
+        assert_eq!(
+            run(&balanced("b-9"), &mut c),
+            vec![("OIR-IDM-002".into(), id_path.clone())]
+        );
         let changed = bilag(
             "b-9",
-            &[posting("1000.00", ART_52, FUN_SDP), posting("-1000.00", ART_91, FUN_BANK)],
+            &[
+                posting("1000.00", ART_52, FUN_SDP),
+                posting("-1000.00", ART_91, FUN_BANK),
+            ],
         );
         assert_eq!(run(&changed, &mut c), vec![("OIR-IDM-001".into(), id_path)]);
         // A rejected message does not reserve its ID.
@@ -378,9 +438,18 @@ mod tests {
         assert_eq!(
             run(&x, &mut ctx()),
             vec![
-                ("OIR-CPR-001".into(), "/s:Envelope/s:Body/d:R/d:Part/d:CPRNummer".into()),
-                ("OIR-CVR-001".into(), "/s:Envelope/s:Body/d:R/d:Virksomhed/d:CVRNummer".into()),
-                ("OIR-PER-001".into(), "/s:Envelope/s:Body/d:R/d:Periode/d:Til".into()),
+                (
+                    "OIR-CPR-001".into(),
+                    "/s:Envelope/s:Body/d:R/d:Part/d:CPRNummer".into()
+                ),
+                (
+                    "OIR-CVR-001".into(),
+                    "/s:Envelope/s:Body/d:R/d:Virksomhed/d:CVRNummer".into()
+                ),
+                (
+                    "OIR-PER-001".into(),
+                    "/s:Envelope/s:Body/d:R/d:Periode/d:Til".into()
+                ),
             ]
         );
     }
@@ -414,34 +483,57 @@ mod tests {
 
     #[test]
     fn debitor_rules() {
-        let own = debitor("<d:DebitorkontoId>11000000-0000-4000-8000-000000000001</d:DebitorkontoId>");
+        let own =
+            debitor("<d:DebitorkontoId>11000000-0000-4000-8000-000000000001</d:DebitorkontoId>");
         assert_eq!(
             run(&own, &mut state_ctx()),
-            vec![("SF1590B-OWN-001".into(), "/s:Envelope/s:Body/d:Req/d:DebitorkontoId".into())]
+            vec![(
+                "SF1590B-OWN-001".into(),
+                "/s:Envelope/s:Body/d:Req/d:DebitorkontoId".into()
+            )]
         );
-        let sta = debitor("<d:Fordring><d:FordringId>12000000-0000-4000-8000-000000000001</d:FordringId><d:NyTilstand>Aktiv</d:NyTilstand></d:Fordring>");
+        let sta = debitor(
+            "<d:Fordring><d:FordringId>12000000-0000-4000-8000-000000000001</d:FordringId><d:NyTilstand>Aktiv</d:NyTilstand></d:Fordring>",
+        );
         assert_eq!(
             run(&sta, &mut state_ctx()),
-            vec![("SF1590B-STA-001".into(), "/s:Envelope/s:Body/d:Req/d:Fordring/d:NyTilstand".into())]
+            vec![(
+                "SF1590B-STA-001".into(),
+                "/s:Envelope/s:Body/d:Req/d:Fordring/d:NyTilstand".into()
+            )]
         );
-        let no_ja = debitor("<d:Fordring><d:FordringId>x</d:FordringId><d:Hovedstol>200.00</d:Hovedstol><d:Haeftelse><d:Rolle>JuridiskMedhaefter</d:Rolle><d:CPRNummer>1502851234</d:CPRNummer></d:Haeftelse></d:Fordring>");
+        let no_ja = debitor(
+            "<d:Fordring><d:FordringId>x</d:FordringId><d:Hovedstol>200.00</d:Hovedstol><d:Haeftelse><d:Rolle>JuridiskMedhaefter</d:Rolle><d:CPRNummer>1502851234</d:CPRNummer></d:Haeftelse></d:Fordring>",
+        );
         assert_eq!(
             run(&no_ja, &mut ctx()),
-            vec![("SF1590B-HAE-001".into(), "/s:Envelope/s:Body/d:Req/d:Fordring".into())]
+            vec![(
+                "SF1590B-HAE-001".into(),
+                "/s:Envelope/s:Body/d:Req/d:Fordring".into()
+            )]
         );
         let ja = no_ja.replace("JuridiskMedhaefter", "Juridisk ansvarlig");
         assert_eq!(run(&ja, &mut ctx()), vec![]);
-        let early = debitor("<d:Fordring><d:Hovedstol>200.00</d:Hovedstol><d:SidsteRettidigeBetalingsdato>2025-07-01</d:SidsteRettidigeBetalingsdato><d:JuridiskAnsvarlig><d:CPRNummer>1502851234</d:CPRNummer></d:JuridiskAnsvarlig><d:OverdragTilInddrivelse>true</d:OverdragTilInddrivelse></d:Fordring>");
+        let early = debitor(
+            "<d:Fordring><d:Hovedstol>200.00</d:Hovedstol><d:SidsteRettidigeBetalingsdato>2025-07-01</d:SidsteRettidigeBetalingsdato><d:JuridiskAnsvarlig><d:CPRNummer>1502851234</d:CPRNummer></d:JuridiskAnsvarlig><d:OverdragTilInddrivelse>true</d:OverdragTilInddrivelse></d:Fordring>",
+        );
         assert_eq!(
             run(&early, &mut ctx()),
-            vec![("SF1590B-PSRM-001".into(), "/s:Envelope/s:Body/d:Req/d:Fordring/d:OverdragTilInddrivelse".into())]
+            vec![(
+                "SF1590B-PSRM-001".into(),
+                "/s:Envelope/s:Body/d:Req/d:Fordring/d:OverdragTilInddrivelse".into()
+            )]
         );
-        let small = early
-            .replace("2025-07-01", "2025-02-01")
-            .replace("200.00", "60.00</d:Hovedstol><d:Renter>20.00</d:Renter><d:Gebyr>19.99");
+        let small = early.replace("2025-07-01", "2025-02-01").replace(
+            "<d:Hovedstol>200.00</d:Hovedstol>",
+            "<d:Hovedstol>60.00</d:Hovedstol><d:Renter>20.00</d:Renter><d:Gebyr>19.99</d:Gebyr>",
+        );
         assert_eq!(
             run(&small, &mut ctx()),
-            vec![("SF1590B-PSRM-002".into(), "/s:Envelope/s:Body/d:Req/d:Fordring/d:OverdragTilInddrivelse".into())]
+            vec![(
+                "SF1590B-PSRM-002".into(),
+                "/s:Envelope/s:Body/d:Req/d:Fordring/d:OverdragTilInddrivelse".into()
+            )]
         );
         let enough = small.replace("19.99", "20.00");
         assert_eq!(run(&enough, &mut ctx()), vec![]);
@@ -450,28 +542,104 @@ mod tests {
     #[test]
     fn payment_within_payable() {
         let pay = |a: &str| {
-            debitor(&format!("<d:Indbetaling><d:Daekning><d:FordringId>12000000-0000-4000-8000-000000000001</d:FordringId><d:Beloeb>{a}</d:Beloeb></d:Daekning></d:Indbetaling>"))
+            debitor(&format!(
+                "<d:Indbetaling><d:Daekning><d:FordringId>12000000-0000-4000-8000-000000000001</d:FordringId><d:Beloeb>{a}</d:Beloeb></d:Daekning></d:Indbetaling>"
+            ))
         };
         assert_eq!(run(&pay("500.00"), &mut state_ctx()), vec![]);
         assert_eq!(
             run(&pay("500.01"), &mut state_ctx()),
-            vec![("SF1590B-PAY-001".into(), "/s:Envelope/s:Body/d:Req/d:Indbetaling/d:Daekning/d:Beloeb".into())]
+            vec![(
+                "SF1590B-PAY-001".into(),
+                "/s:Envelope/s:Body/d:Req/d:Indbetaling/d:Daekning/d:Beloeb".into()
+            )]
         );
     }
 
     #[test]
     fn invoice_answer_refers_to_known_invoice() {
-        let x = envelope(r#"<i:FakturaInformationSvar xmlns:i="urn:test:faktura"><i:FakturaId>13000000-0000-4000-8000-000000000001</i:FakturaId></i:FakturaInformationSvar>"#);
+        let x = envelope(
+            r#"<i:FakturaInformationSvar xmlns:i="urn:test:faktura"><i:FakturaId>13000000-0000-4000-8000-000000000001</i:FakturaId></i:FakturaInformationSvar>"#,
+        );
         // Silent without a list of invoices.
         assert_eq!(run(&x, &mut ctx()), vec![]);
         let mut c = ctx();
         c.invoices_given = true;
         assert_eq!(
             run(&x, &mut c),
-            vec![("SF1590D-INV-001".into(), "/s:Envelope/s:Body/i:FakturaInformationSvar/i:FakturaId".into())]
+            vec![(
+                "SF1590D-INV-001".into(),
+                "/s:Envelope/s:Body/i:FakturaInformationSvar/i:FakturaId".into()
+            )]
         );
-        c.invoices.insert("13000000-0000-4000-8000-000000000001".into());
+        c.invoices
+            .insert("13000000-0000-4000-8000-000000000001".into());
         assert_eq!(run(&x, &mut c), vec![]);
+    }
+
+    #[test]
+    fn supplementary_values_take_their_delsortiment_from_the_uuid_beside_them() {
+        let supp = |ds: &str, v: &str| {
+            bilag(
+                "b-11",
+                &[
+                    format!(
+                        "<f:Finanspostering><f:Beloeb>1.00</f:Beloeb><f:Art>{ART_52}</f:Art><f:Funktion>{FUN_SDP}</f:Funktion><f:SupplerendeKonteringselement><f:DelsortimentUUID>{ds}</f:DelsortimentUUID><f:Vaerdi>{v}</f:Vaerdi></f:SupplerendeKonteringselement></f:Finanspostering>"
+                    ),
+                    posting("-1.00", ART_91, FUN_BANK),
+                ],
+            )
+        };
+        let ydelsestyper = "5d000000-0000-4000-8000-000000000004";
+        let sdp = "e1000000-0000-4000-8000-000000000001";
+        assert_eq!(run(&supp(ydelsestyper, sdp), &mut ctx()), vec![]);
+        let at = format!("{B}/f:Finanspostering/f:SupplerendeKonteringselement/f:Vaerdi");
+        // A funktion under the ydelsestype delsortiment.
+        assert_eq!(
+            run(&supp(ydelsestyper, FUN_SDP), &mut ctx()),
+            vec![("OIR-SRT-003".into(), at.clone())]
+        );
+        // A delsortiment the sortiment does not have.
+        assert_eq!(
+            run(
+                &supp("5d000000-0000-4000-8000-0000000000ff", sdp),
+                &mut ctx()
+            ),
+            vec![("OIR-SRT-001".into(), at)]
+        );
+    }
+
+    #[test]
+    fn operations_outside_a_rule_are_not_judged() {
+        // Paying on another system's claim is allowed (B_03): OWN-001 is not about payments.
+        let e = Engine::with_default_data().unwrap();
+        let x =
+            debitor("<d:DebitorkontoId>11000000-0000-4000-8000-000000000001</d:DebitorkontoId>");
+        let info = |op: &str| MessageInfo {
+            integration: Some("SF1590_B_01".into()),
+            operation: Some(op.into()),
+            direction: Some(Direction::Request),
+        };
+        let rules_of = |op: &str| -> Vec<Option<String>> {
+            e.check_bytes(x.as_bytes(), &info(op), &mut state_ctx())
+                .into_iter()
+                .map(|f| f.rule)
+                .collect()
+        };
+        assert_eq!(rules_of("ForetagIndbetaling"), Vec::<Option<String>>::new());
+        assert_eq!(
+            rules_of("RetFordringTilstand"),
+            vec![Some("SF1590B-OWN-001".to_string())]
+        );
+        // Answers are never judged for ownership or idempotency.
+        let answer = MessageInfo {
+            direction: Some(Direction::Response),
+            ..info("RetFordringTilstand")
+        };
+        assert!(
+            e.check_bytes(x.as_bytes(), &answer, &mut state_ctx())
+                .is_empty()
+        );
     }
 
     #[test]
@@ -487,21 +655,31 @@ mod tests {
             "<CPRNummer>ÆØÅ</CPRNummer>",
             "<CVRNummer>:</CVRNummer>",
             "<Fordring><OverdragTilInddrivelse>true</OverdragTilInddrivelse><Hovedstol>x</Hovedstol></Fordring>",
+            &"<a>".repeat(100_000),
         ] {
             let _ = e.check_bytes(x.as_bytes(), &MessageInfo::default(), &mut ctx());
         }
         let f = e.check_bytes(b"<", &MessageInfo::default(), &mut ctx());
         assert_eq!(f[0].code, "not-well-formed");
+        let deep = format!("{}{}", "<a>".repeat(300), "</a>".repeat(300));
+        let f = e.check_bytes(deep.as_bytes(), &MessageInfo::default(), &mut ctx());
+        assert_eq!(f[0].code, "too-deep");
     }
 
     #[test]
     fn integration_names() {
-        assert_eq!(integration_in("schemas/SF1590_A/wsdl/x.wsdl").as_deref(), Some("SF1590_A"));
+        assert_eq!(
+            integration_in("schemas/SF1590_A/wsdl/x.wsdl").as_deref(),
+            Some("SF1590_A")
+        );
         assert_eq!(
             integration_in("/w/schemas/SF1590_B_01/contract.wsdl").as_deref(),
             Some("SF1590_B_01")
         );
-        assert_eq!(integration_in("urn:oio:sf1590-b-03:1").as_deref(), Some("SF1590_B_03"));
+        assert_eq!(
+            integration_in("urn:oio:sf1590-b-03:1").as_deref(),
+            Some("SF1590_B_03")
+        );
         assert_eq!(integration_in("SF1590_E").as_deref(), Some("SF1590_E"));
         assert_eq!(integration_in("SF1590_C"), None);
         assert_eq!(integration_in("nothing"), None);

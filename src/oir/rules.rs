@@ -54,7 +54,36 @@ const ALL: &[&str] = &[
     "SF1590_D",
     "SF1590_E",
 ];
-const SORT: &[&str] = &["SF1590_A", "SF1590_B_01", "SF1590_B_03", "SF1590_D", "SF1590_E"];
+const SORT: &[&str] = &[
+    "SF1590_A",
+    "SF1590_B_01",
+    "SF1590_B_03",
+    "SF1590_D",
+    "SF1590_E",
+];
+const B01_B03: &[&str] = &["SF1590_B_01", "SF1590_B_03"];
+
+/// Operations in which a fagsystem changes (or asks to change) a debitorkonto.
+const B01_CHANGES: &[&str] = &[
+    "OpretDebitorkonto",
+    "RetFordringTilstand",
+    "NedskrivFordring",
+    "TilbagekaldFordring",
+    "RegistrerEjerskifte",
+    "AfslutAdministrator",
+    "AfslutGældendeAdresseAdministrator",
+    "AfslutGældendeAdresseJuridiskAnsvarlig",
+    "AfslutGældendeAdresseJuridiskMedhæfter",
+    "AfslutHæftelse",
+    "AfslutLigestillingspartner",
+    "AfslutMaterialeabonnementAdministrator",
+    "AfslutMaterialeabonnementJuridiskAnsvarlig",
+    "AfslutMaterialeabonnementJuridiskMedhæfter",
+    "AnmodOmAfskrivning",
+    "AnmodOmHenstand",
+    "AnmodOmOverdragelseTilInddrivelse",
+];
+const HANDOVER_OPS: &[&str] = &["RetFordringTilstand", "AnmodOmOverdragelseTilInddrivelse"];
 
 pub const BAL_001: &str = "SF1590A-BAL-001";
 pub const BAL_002: &str = "SF1590A-BAL-002";
@@ -114,8 +143,8 @@ pub static CATALOGUE: &[Rule] = &[
             "A finansbilag must have at least two postings.",
         ),
         description: t(
-            "Én postering alene kan ikke balancere; modposteringen skal sendes med i samme bilag (bogføringssystemet danner den ikke selv).",
-            "A single posting cannot balance; the counter-posting must be sent in the same voucher (the ledger does not derive it).",
+            "Én postering alene kan ikke balancere; modposteringen skal sendes med i samme bilag (bogføringssystemet danner den ikke selv). Projektets SF1590_A-skema kræver også to (minOccurs=2); reglen giver forretningsteksten og dækker kontrakter, der tillader én.",
+            "A single posting cannot balance; the counter-posting must be sent in the same voucher (the ledger does not derive it). This project's SF1590_A schema also requires two (minOccurs=2); the rule gives the business text and covers contracts that allow one.",
         ),
         consequence: t(
             "Bilaget afvises (AFVIST); intet bogføres.",
@@ -211,7 +240,7 @@ pub static CATALOGUE: &[Rule] = &[
         id: MAP_001,
         code: "OIR-S-004",
         severity: Severity::Fejl,
-        integrations: &["SF1590_A", "SF1590_B_03", "SF1590_E"],
+        integrations: SORT,
         operations: &[],
         title: t(
             "Konteringen skal kunne omsættes til en konto (og betalingsart) i kommunens omsætningstabel.",
@@ -303,10 +332,7 @@ pub static CATALOGUE: &[Rule] = &[
             "Beskeden behandles ikke igen; modtageren svarer med den oprindelige kvittering.",
             "The message is not processed again; the receiver answers with the original receipt.",
         ),
-        remedy: t(
-            "Ingen handling nødvendig.",
-            "No action needed.",
-        ),
+        remedy: t("Ingen handling nødvendig.", "No action needed."),
         audience: Audience::Drift,
         needs_context: true,
         basis: "[C] SF1590_E 1.1 allows re-fetching a lost receipt; [I] domain brief §3.3.6",
@@ -368,7 +394,7 @@ pub static CATALOGUE: &[Rule] = &[
         code: "OIR-B-001",
         severity: Severity::Fejl,
         integrations: B01,
-        operations: &[],
+        operations: B01_CHANGES,
         title: t(
             "Et fagsystem må kun ændre sine egne debitorkonti.",
             "A fagsystem may only change its own debitorkonti.",
@@ -394,7 +420,7 @@ pub static CATALOGUE: &[Rule] = &[
         code: "OIR-B-002",
         severity: Severity::Fejl,
         integrations: B01,
-        operations: &[],
+        operations: &["RetFordringTilstand"],
         title: t(
             "En debitorkonto eller fordring kan kun skifte tilstand ad de lovlige overgange.",
             "A debitorkonto or fordring can only change state along the legal transitions.",
@@ -420,7 +446,7 @@ pub static CATALOGUE: &[Rule] = &[
         code: "OIR-B-003",
         severity: Severity::Fejl,
         integrations: B01,
-        operations: &[],
+        operations: &["OpretDebitorkonto"],
         title: t(
             "Enhver fordring skal have en juridisk ansvarlig.",
             "Every fordring must have a juridisk ansvarlig (legally liable party).",
@@ -446,7 +472,7 @@ pub static CATALOGUE: &[Rule] = &[
         code: "OIR-B-004",
         severity: Severity::Fejl,
         integrations: B01,
-        operations: &[],
+        operations: HANDOVER_OPS,
         title: t(
             "En fordring må først overdrages til inddrivelse (PSRM), når sidste rettidige betalingsdato er passeret.",
             "A claim may only be handed over for collection (PSRM) after its last timely payment date has passed.",
@@ -472,7 +498,7 @@ pub static CATALOGUE: &[Rule] = &[
         code: "OIR-B-005",
         severity: Severity::Fejl,
         integrations: B01,
-        operations: &[],
+        operations: HANDOVER_OPS,
         title: t(
             "En fordring under 100 kr. inkl. renter og gebyrer kan ikke overdrages til inddrivelse.",
             "A claim under DKK 100 including interest and fees cannot be handed over for collection.",
@@ -497,8 +523,8 @@ pub static CATALOGUE: &[Rule] = &[
         id: PAY_001,
         code: "OIR-B-006",
         severity: Severity::Fejl,
-        integrations: &["SF1590_B_03"],
-        operations: &[],
+        integrations: B01_B03,
+        operations: &["ForetagIndbetaling"],
         title: t(
             "En indbetaling må ikke overstige det beløb, der kan betales på fordringen.",
             "A payment must not exceed the amount payable on the claim.",
@@ -524,7 +550,7 @@ pub static CATALOGUE: &[Rule] = &[
         code: "OIR-D-001",
         severity: Severity::Fejl,
         integrations: &["SF1590_D"],
-        operations: &[],
+        operations: &["AfsendFakturaInformationSvar"],
         title: t(
             "Et fakturasvar skal henvise til en faktura, der er sendt til godkendelse.",
             "An invoice answer must refer to an invoice that was sent for approval.",

@@ -43,7 +43,8 @@ pub(crate) fn read_yaml<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, 
 }
 
 fn parse_date(file: &str, what: &str, s: &str) -> Result<Date, DataError> {
-    Date::parse(s).ok_or_else(|| data_err(file, format!("{what}: '{s}' is not a date (YYYY-MM-DD)")))
+    Date::parse(s)
+        .ok_or_else(|| data_err(file, format!("{what}: '{s}' is not a date (YYYY-MM-DD)")))
 }
 
 /// UUIDs are compared in lowercase (Serviceplatformen writes them lowercase; some
@@ -155,6 +156,8 @@ pub struct Sortiment {
     pub title: String,
     pub owner: Option<String>,
     values: HashMap<String, Value>,
+    /// Delsortiment UUID → its dimension.
+    delsortimenter: HashMap<String, String>,
 }
 
 impl Sortiment {
@@ -171,7 +174,10 @@ impl Sortiment {
 
     fn from_raw(file: &str, raw: RawSortiment) -> Result<Sortiment, DataError> {
         if !is_uuid(&raw.uuid) {
-            return Err(data_err(file, format!("sortiment uuid '{}' is not a UUID", raw.uuid)));
+            return Err(data_err(
+                file,
+                format!("sortiment uuid '{}' is not a UUID", raw.uuid),
+            ));
         }
         if let Some(f) = &raw.gyldig_fra {
             parse_date(file, "sortiment gyldig_fra", f)?;
@@ -180,7 +186,12 @@ impl Sortiment {
             parse_date(file, "sortiment gyldig_til", t)?;
         }
         let mut values = HashMap::new();
-        for g in raw.klassificerede_elementer.iter().chain(&raw.delsortimenter) {
+        let mut delsortimenter = HashMap::new();
+        for g in raw
+            .klassificerede_elementer
+            .iter()
+            .chain(&raw.delsortimenter)
+        {
             let dim = g.navn.trim().to_ascii_lowercase();
             if !DIMENSIONS.contains(&dim.as_str()) {
                 return Err(data_err(
@@ -195,12 +206,21 @@ impl Sortiment {
             if let Some(u) = &g.uuid
                 && !is_uuid(u)
             {
-                return Err(data_err(file, format!("delsortiment uuid '{u}' is not a UUID")));
+                return Err(data_err(
+                    file,
+                    format!("delsortiment uuid '{u}' is not a UUID"),
+                ));
+            }
+            if let Some(u) = &g.uuid {
+                delsortimenter.insert(norm_uuid(u), dim.clone());
             }
             let _ = &g.titel;
             for v in &g.vaerdier {
                 if !is_uuid(&v.uuid) {
-                    return Err(data_err(file, format!("value uuid '{}' is not a UUID", v.uuid)));
+                    return Err(data_err(
+                        file,
+                        format!("value uuid '{}' is not a UUID", v.uuid),
+                    ));
                 }
                 let what = format!("value {}", v.uuid);
                 let from = parse_date(file, &format!("{what} gyldig_fra"), &v.gyldig_fra)?;
@@ -209,7 +229,10 @@ impl Sortiment {
                     None => None,
                 };
                 if to.is_some_and(|t| t < from) {
-                    return Err(data_err(file, format!("{what}: gyldig_til is before gyldig_fra")));
+                    return Err(data_err(
+                        file,
+                        format!("{what}: gyldig_til is before gyldig_fra"),
+                    ));
                 }
                 let value = Value {
                     uuid: norm_uuid(&v.uuid),
@@ -221,18 +244,26 @@ impl Sortiment {
                     sensitivity: v.foelsomhedsniveau.as_deref().map(norm_uuid),
                 };
                 if values.insert(value.uuid.clone(), value).is_some() {
-                    return Err(data_err(file, format!("value uuid {} occurs twice", v.uuid)));
+                    return Err(data_err(
+                        file,
+                        format!("value uuid {} occurs twice", v.uuid),
+                    ));
                 }
             }
         }
         // A følsomhedsniveau must be one of the classified element's values.
         for v in values.values() {
             if let Some(s) = &v.sensitivity
-                && values.get(s).is_none_or(|x| x.dimension != "foelsomhedsniveau")
+                && values
+                    .get(s)
+                    .is_none_or(|x| x.dimension != "foelsomhedsniveau")
             {
                 return Err(data_err(
                     file,
-                    format!("value {}: foelsomhedsniveau {s} is not a følsomhedsniveau of the sortiment", v.uuid),
+                    format!(
+                        "value {}: foelsomhedsniveau {s} is not a følsomhedsniveau of the sortiment",
+                        v.uuid
+                    ),
                 ));
             }
         }
@@ -241,11 +272,19 @@ impl Sortiment {
             title: raw.titel,
             owner: raw.ejer.as_deref().map(norm_uuid),
             values,
+            delsortimenter,
         })
     }
 
     pub fn get(&self, uuid: &str) -> Option<&Value> {
         self.values.get(&norm_uuid(uuid))
+    }
+
+    /// The dimension of a delsortiment, by its UUID.
+    pub fn delsortiment(&self, uuid: &str) -> Option<&str> {
+        self.delsortimenter
+            .get(&norm_uuid(uuid))
+            .map(String::as_str)
     }
 
     pub fn len(&self) -> usize {
@@ -363,16 +402,25 @@ impl Omsaetningstabel {
         for (i, r) in raw.konti.iter().enumerate() {
             let n = i + 1;
             if r.naar.is_empty() {
-                return Err(data_err(file, format!("konti row {n}: 'naar' names no dimension")));
+                return Err(data_err(
+                    file,
+                    format!("konti row {n}: 'naar' names no dimension"),
+                ));
             }
             let mut when = Vec::new();
             for (dim, uuid) in &r.naar {
                 let d = dim.trim().to_ascii_lowercase();
                 if !DIMENSIONS.contains(&d.as_str()) {
-                    return Err(data_err(file, format!("konti row {n}: unknown dimension '{dim}'")));
+                    return Err(data_err(
+                        file,
+                        format!("konti row {n}: unknown dimension '{dim}'"),
+                    ));
                 }
                 if !is_uuid(uuid) {
-                    return Err(data_err(file, format!("konti row {n}: '{uuid}' is not a UUID")));
+                    return Err(data_err(
+                        file,
+                        format!("konti row {n}: '{uuid}' is not a UUID"),
+                    ));
                 }
                 when.push((d, norm_uuid(uuid)));
             }
@@ -408,7 +456,10 @@ impl Omsaetningstabel {
         let mut payment_types = HashMap::new();
         for r in &raw.betalingsarter {
             if !is_uuid(&r.vaerdi) {
-                return Err(data_err(file, format!("betalingsart '{}' is not a UUID", r.vaerdi)));
+                return Err(data_err(
+                    file,
+                    format!("betalingsart '{}' is not a UUID", r.vaerdi),
+                ));
             }
             let _ = &r.titel;
             payment_types.insert(norm_uuid(&r.vaerdi), r.betalingsart.clone());
@@ -425,9 +476,11 @@ impl Omsaetningstabel {
     /// every condition is met.
     pub fn account_for(&self, kontering: &[(String, String)]) -> Option<&KontoRow> {
         self.rows.iter().find(|r| {
-            r.when
-                .iter()
-                .all(|(d, u)| kontering.iter().any(|(kd, ku)| kd == d && norm_uuid(ku) == *u))
+            r.when.iter().all(|(d, u)| {
+                kontering
+                    .iter()
+                    .any(|(kd, ku)| kd == d && norm_uuid(ku) == *u)
+            })
         })
     }
 
@@ -486,8 +539,14 @@ mod tests {
         assert_eq!(o.account_for(&payout).unwrap().account, "5577211010100152");
         let bank = [k("funktion", "f1000000-0000-4000-8000-000000000003")];
         assert!(o.account_for(&bank).unwrap().account.starts_with("82205"));
-        assert!(o.account_for(&[k("art", "a1000000-0000-4000-8000-000000000001")]).is_none());
-        assert_eq!(o.payment_type("b1000000-0000-4000-8000-000000000001"), Some("NKS"));
+        assert!(
+            o.account_for(&[k("art", "a1000000-0000-4000-8000-000000000001")])
+                .is_none()
+        );
+        assert_eq!(
+            o.payment_type("b1000000-0000-4000-8000-000000000001"),
+            Some("NKS")
+        );
     }
 
     #[test]

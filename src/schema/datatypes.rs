@@ -1379,9 +1379,9 @@ impl Frac {
 
 /// A value of dateTime, time, date, gYearMonth, gYear, gMonthDay, gDay or gMonth.
 ///
-/// Fields a kind lacks hold reference values (year 1972 — a leap year, so --02-29 works —,
-/// month 12, day 31 for time/gDay, day 1 / month 1 otherwise) so every kind maps onto one
-/// timeline. `24:00:00` is stored as 00:00:00 of the next day (dateTime) or 00:00:00 (time).
+/// Fields a kind lacks hold reference values so every kind maps onto one timeline: year
+/// 1972 (a leap year, so --02-29 is valid), month 12 and day 31 for time and gDay, and
+/// day 1 / month 1 otherwise. `24:00:00` is stored as 00:00:00 of the next day (dateTime) or 00:00:00 (time).
 #[derive(Clone, Debug)]
 pub struct DateTime {
     kind: Builtin,
@@ -1416,7 +1416,7 @@ fn days_in_month(y: i64, m: u8) -> u8 {
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm), in i128
-/// so no year fits can overflow.
+/// so that no representable year can overflow.
 fn days_from_civil(y: i128, m: u8, d: u8) -> i128 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);

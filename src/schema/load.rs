@@ -116,8 +116,16 @@ impl Loader {
         referrer: Option<(&str, u32)>,
     ) -> Result<usize, LoadError> {
         let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-        if let Some(&i) = self.loaded.get(&(canonical.clone(), chameleon_tns.clone())) {
-            return Ok(i);
+        // A document with its own target namespace is the same whoever includes it.
+        for key in [(canonical.clone(), chameleon_tns.clone()), (canonical.clone(), None)] {
+            if let Some(&i) = self.loaded.get(&key)
+                && (key.1.is_some() || !self.docs[i].chameleon)
+            {
+                if key.1.is_none() && chameleon_tns.is_some() && self.docs[i].tns.is_none() {
+                    continue; // a no-namespace document now included as a chameleon
+                }
+                return Ok(i);
+            }
         }
         let bytes = std::fs::read(path).map_err(|e| match referrer {
             Some((file, line)) => err(
@@ -139,11 +147,16 @@ impl Loader {
                 ),
             ));
         }
+        let chameleon_key = if root.attr("targetNamespace").is_some() {
+            None
+        } else {
+            chameleon_tns
+        };
         self.add_schema(
             Arc::new(root),
             file,
             canonical,
-            chameleon_tns,
+            chameleon_key,
             path.parent().unwrap_or(Path::new(".")).to_path_buf(),
         )
     }

@@ -375,10 +375,6 @@ impl Model {
             if cur == base {
                 return Some(used);
             }
-            if base == self.any_type() {
-                // Every type derives from anyType.
-                return Some(used);
-            }
             guard += 1;
             if guard > 10_000 {
                 return None;

@@ -270,8 +270,9 @@ impl<'m, 'a> Validator<'m, 'a> {
         };
 
         // Decide how this element is validated (findings then point at this element).
-        self.frames.push(frame);
-        let decided = self.decide(ns.as_deref(), &local, pos);
+                self.frames.push(frame);
+        let xsi_type = self.xsi_type_of(&attrs);
+        let decided = self.decide(ns.as_deref(), &local, pos, xsi_type);
         let depth = self.frames.len();
         match decided {
             Decision::Envelope(k) => {
@@ -294,7 +295,19 @@ impl<'m, 'a> Validator<'m, 'a> {
         self.identity_start(&attrs, &ns, &local, pos);
     }
 
-    fn decide(&mut self, ns: Option<&str>, local: &str, pos: Pos) -> Decision {
+        /// The type an `xsi:type` attribute names, when it resolves (checked again, with
+    /// messages, once the element is known).
+    fn xsi_type_of(&self, attrs: &[RawAttr<'a>]) -> Option<TypeId> {
+        let a = attrs.iter().find(|a| {
+            a.local() == "type" && matches!(self.ns.attribute_ns(a.prefix()), Ok(Some(XSI_NS)))
+        })?;
+        let (prefix, local) = split_qname(a.value.trim());
+        let tns = self.ns.resolve_prefix(prefix.unwrap_or(""))?;
+        let q = QName::new(if tns.is_empty() { None } else { Some(tns.as_str()) }, local);
+        self.model.global_type(&q)
+    }
+
+    fn decide(&mut self, ns: Option<&str>, local: &str, pos: Pos, xsi_type: Option<TypeId>) -> Decision {
         let model = self.model;
         let n = self.frames.len();
         let parent = if n >= 2 {
@@ -318,9 +331,11 @@ impl<'m, 'a> Validator<'m, 'a> {
                 );
                 return Decision::Skip;
             }
-            return match model.global_element(ns, local) {
-                Some(e) => Decision::Element(e),
-                None => {
+                        return match (model.global_element(ns, local), xsi_type) {
+                (Some(e), _) => Decision::Element(e),
+                // No declaration, but xsi:type names a type: validate against it.
+                (None, Some(t)) => Decision::Type(t),
+                (None, None) => {
                     self.report(
                         pos,
                         "cvc-elt.1",
@@ -391,9 +406,10 @@ impl<'m, 'a> Validator<'m, 'a> {
                 }
             }
             Mode::Skip => Decision::Skip,
-            Mode::Lax => match model.global_element(ns, local) {
-                Some(e) => Decision::Element(e),
-                None => Decision::Lax,
+                        Mode::Lax => match (model.global_element(ns, local), xsi_type) {
+                (Some(e), _) => Decision::Element(e),
+                (None, Some(t)) => Decision::Type(t),
+                (None, None) => Decision::Lax,
             },
             Mode::Typed => {
                 if parent.nil {
@@ -463,13 +479,15 @@ impl<'m, 'a> Validator<'m, 'a> {
                             (Term::Element { .. }, Some(e)) => Decision::Element(e),
                             (Term::Wildcard(w), _) => match w.process {
                                 Process::Skip => Decision::Skip,
-                                Process::Lax => match model.global_element(ns, local) {
-                                    Some(e) => Decision::Element(e),
-                                    None => Decision::Lax,
+                                                                Process::Lax => match (model.global_element(ns, local), xsi_type) {
+                                    (Some(e), _) => Decision::Element(e),
+                                    (None, Some(t)) => Decision::Type(t),
+                                    (None, None) => Decision::Lax,
                                 },
-                                Process::Strict => match model.global_element(ns, local) {
-                                    Some(e) => Decision::Element(e),
-                                    None => {
+                                Process::Strict => match (model.global_element(ns, local), xsi_type) {
+                                    (Some(e), _) => Decision::Element(e),
+                                    (None, Some(t)) => Decision::Type(t),
+                                    (None, None) => {
                                         self.report(pos, "cvc-complex-type.2.4.c", format!("no declaration for '{}', required by a strict wildcard", display_name(ns, local)), None, None);
                                         Decision::Skip
                                     }
@@ -665,7 +683,7 @@ impl<'m, 'a> Validator<'m, 'a> {
                             false
                         }
                     };
-                    let nillable = elem.is_some_and(|e| model.element(e).nillable);
+                    let nillable = elem.is_none_or(|e| model.element(e).nillable);
                     if is_true || (!nillable && val != "false" && val != "0") {
                         if !nillable {
                             self.report(
@@ -1423,8 +1441,7 @@ enum Decision {
     Envelope(u8),
     Skip,
     Lax,
-    Element(ElemId),
-    #[allow(dead_code)]
+        Element(ElemId),
     Type(TypeId),
 }
 

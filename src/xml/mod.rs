@@ -394,7 +394,7 @@ impl<'a> Tokenizer<'a> {
                     pos,
                     message: format!("attribute '{key}': {e}"),
                 })?;
-            if value.contains('<') {
+            if attr.value.contains(&b'<') {
                 return Err(XmlError {
                     pos,
                     message: format!("attribute '{key}': '<' is not allowed in attribute values"),

@@ -12,11 +12,10 @@ use crate::oir::finding::Tekst;
 use crate::oir::message::NodeId;
 use crate::oir::rules::{HAE_001, OWN_001, PAY_001, PSRM_001, PSRM_002, STA_001};
 use crate::schema::datatypes::Decimal;
-use crate::schema::wsdl::Direction;
 
-pub fn check(run: &mut Run<'_, '_>, direction: Option<Direction>) {
+pub fn check(run: &mut Run<'_, '_>) {
     // Answers and callbacks come from the debitorsystem: ownership is not theirs to prove.
-    let from_fagsystem = !matches!(direction, Some(Direction::Response | Direction::Fault))
+    let from_fagsystem = run.is_request()
         && !run
             .msg
             .payloads
@@ -39,18 +38,14 @@ pub fn check(run: &mut Run<'_, '_>, direction: Option<Direction>) {
     }
 }
 
-/// The owner the debitorsystem has on record for an account or claim.
+/// The owner the debitorsystem has on record for an account, or for a claim whose owner
+/// differs from its account's (after an ejerskifte); a claim without its own owner is
+/// judged through its account, so one cause gives one finding.
 fn owner_of(run: &Run<'_, '_>, id: &str) -> Option<String> {
     if let Some(a) = run.ctx.account(id) {
         return a.owner.clone();
     }
-    let c = run.ctx.claim(id)?;
-    c.owner.clone().or_else(|| {
-        c.account
-            .as_deref()
-            .and_then(|a| run.ctx.account(a))
-            .and_then(|a| a.owner.clone())
-    })
+    run.ctx.claim(id)?.owner.clone()
 }
 
 fn ownership(run: &mut Run<'_, '_>) {
@@ -88,6 +83,8 @@ fn ownership(run: &mut Run<'_, '_>) {
 pub enum State {
     Oprettet,
     Aktiv,
+    /// Paused (e.g. henstand or a pending complaint).
+    IBero,
     Overdraget,
     TilInddrivelse,
     Afsluttet,
@@ -95,10 +92,14 @@ pub enum State {
 
 /// Read a state name, tolerating case, spacing and the usual synonyms.
 pub fn parse_state(s: &str) -> Option<State> {
-    let f: String = fold(s).chars().filter(char::is_ascii_alphanumeric).collect();
+    let f: String = fold(s)
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
     Some(match f.as_str() {
         "oprettet" | "ny" => State::Oprettet,
         "aktiv" | "aaben" | "aben" | "genaabnet" => State::Aktiv,
+        "ibero" | "bero" | "henstand" => State::IBero,
         "overdraget" | "overdragettildebitorsystem" | "overdragettildebitor" => State::Overdraget,
         "tilinddrivelse" | "inddrivelse" | "overdragettilinddrivelse" | "psrm" => {
             State::TilInddrivelse
@@ -115,7 +116,8 @@ pub fn legal(from: State, to: State) -> bool {
         || matches!(
             (from, to),
             (Oprettet, Aktiv | Afsluttet)
-                | (Aktiv, Overdraget | TilInddrivelse | Afsluttet)
+                | (Aktiv, IBero | Overdraget | TilInddrivelse | Afsluttet)
+                | (IBero, Aktiv | Overdraget | Afsluttet)
                 | (Overdraget, TilInddrivelse | Afsluttet)
                 | (TilInddrivelse, Aktiv | Afsluttet)
         )
@@ -226,9 +228,15 @@ fn liability(run: &mut Run<'_, '_>) {
         if !registers_claim(run, f) || names_ja(run, f, false) {
             continue;
         }
-        // A juridisk ansvarlig on the debitorkonto covers its fordringer.
-        let mut up = run.msg.parent(f);
+        // A fordring's own hæftelser decide; only a fordring without any falls back on the
+        // debitorkonto's juridisk ansvarlig.
+        let own_haeftelser = !run.msg.descendants(f, vocab::HAEFTELSE).is_empty();
         let mut found = false;
+        let mut up = if own_haeftelser {
+            None
+        } else {
+            run.msg.parent(f)
+        };
         while let Some(a) = up {
             if names_ja(run, a, true) {
                 found = true;
@@ -242,12 +250,23 @@ fn liability(run: &mut Run<'_, '_>) {
                 .child(f, vocab::FORDRING_REFS)
                 .map(|r| run.msg.text(r))
                 .unwrap_or_default();
+            let what = if own_haeftelser {
+                (
+                    "ingen af dens hæftelser har typen juridisk ansvarlig",
+                    "none of its liabilities is of the type juridisk ansvarlig",
+                )
+            } else {
+                (
+                    "den har ingen hæftelse, og debitorkontoen ingen juridisk ansvarlig",
+                    "it has no liability and the debitorkonto no juridisk ansvarlig",
+                )
+            };
             run.emit(
                 HAE_001,
                 f,
                 Tekst::new(
-                    format!("Fordringen {id} har ingen juridisk ansvarlig (hæftelse med CPR, CVR eller AKR)."),
-                    format!("The claim {id} has no juridisk ansvarlig (liability with CPR, CVR or AKR)."),
+                    format!("Fordringen {id} har ingen juridisk ansvarlig: {}.", what.0),
+                    format!("The claim {id} has no juridisk ansvarlig: {}.", what.1),
                 ),
                 None,
                 Some("a Hæftelse with role juridisk ansvarlig".into()),
@@ -260,19 +279,21 @@ fn is_true(s: &str) -> bool {
     matches!(fold(s).as_str(), "true" | "1" | "ja")
 }
 
-/// Hand-overs to collection: a flag set to true, or a new state TilInddrivelse.
+/// Hand-overs to collection: a hand-over request, a flag set to true, or a new state
+/// TilInddrivelse.
 fn handovers(run: &Run<'_, '_>) -> Vec<NodeId> {
-    let mut out: Vec<NodeId> = run
-        .msg
-        .find_all(vocab::HANDOVER_FLAGS)
-        .into_iter()
-        .filter(|&n| is_true(&run.msg.text(n)))
-        .collect();
+    let mut out: Vec<NodeId> = run.msg.find_all(vocab::HANDOVER_REQUESTS);
+    out.extend(
+        run.msg
+            .find_all(vocab::HANDOVER_FLAGS)
+            .into_iter()
+            .filter(|&n| is_true(&run.msg.text(n))),
+    );
     out.extend(
         run.msg
             .find_all(vocab::STATE)
             .into_iter()
-            .filter(|&n| parse_state(&run.msg.text(n)) == Some(crate::oir::checks::debitor::State::TilInddrivelse)),
+            .filter(|&n| parse_state(&run.msg.text(n)) == Some(State::TilInddrivelse)),
     );
     out
 }
@@ -280,7 +301,10 @@ fn handovers(run: &Run<'_, '_>) -> Vec<NodeId> {
 /// The claim's amount incl. renter and gebyrer: from the context, else from the message
 /// (its delfordringer's amounts, else its own principal, interest and fee fields).
 fn claim_total(run: &Run<'_, '_>, n: NodeId, id: Option<&str>) -> Option<Decimal> {
-    if let Some(t) = id.and_then(|i| run.ctx.claim(i)).and_then(|c| c.total.clone()) {
+    if let Some(t) = id
+        .and_then(|i| run.ctx.claim(i))
+        .and_then(|c| c.total.clone())
+    {
         return Some(t);
     }
     let f = run.msg.ancestor(n, vocab::FORDRING)?;
@@ -311,14 +335,18 @@ fn psrm(run: &mut Run<'_, '_>) {
         let id = target(run, n).map(|(i, _)| i);
         let handover: Date = run
             .msg
-            .inherited(n, vocab::MESSAGE_DATES)
+            .inherited(n, vocab::ACTION_DATES)
             .and_then(|d| Date::parse(&run.msg.text(d)))
-            .unwrap_or(run.ctx.today);
+            .unwrap_or_else(|| run.message_date());
         let last = run
             .msg
             .inherited(n, vocab::LAST_TIMELY)
             .and_then(|d| Date::parse(&run.msg.text(d)))
-            .or_else(|| id.as_deref().and_then(|i| run.ctx.claim(i)).and_then(|c| c.last_timely));
+            .or_else(|| {
+                id.as_deref()
+                    .and_then(|i| run.ctx.claim(i))
+                    .and_then(|c| c.last_timely)
+            });
         let label = id.clone().unwrap_or_default();
         if let Some(last) = last
             && handover <= last

@@ -18,21 +18,25 @@ pub fn check(run: &mut Run<'_, '_>) {
         .filter(|&p| fold(run.msg.local(p)).contains("svar"))
         .collect();
     for p in answers {
-        for n in run.msg.descendants(p, vocab::FAKTURA_REFS) {
-            let id = uuid_in(run.msg, n).unwrap_or_else(|| run.msg.text(n));
-            if id.is_empty() || run.ctx.knows_invoice(&id) {
-                continue;
-            }
-            run.emit(
-                INV_001,
-                n,
-                Tekst::new(
-                    format!("Svaret henviser til fakturaen {id}, som ikke er sendt til godkendelse hos fagsystemet."),
-                    format!("The answer refers to the invoice {id}, which was not sent to the fagsystem for approval."),
-                ),
-                Some(id),
-                Some("the ID of an invoice received via FakturaInformationAfsend".into()),
-            );
+        let Some(n) = vocab::FAKTURA_REFS
+            .iter()
+            .find_map(|names| run.msg.descendants(p, names).first().copied())
+        else {
+            continue;
+        };
+        let id = uuid_in(run.msg, n).unwrap_or_else(|| run.msg.text(n));
+        if id.is_empty() || run.ctx.knows_invoice(&id) {
+            continue;
         }
+        run.emit(
+            INV_001,
+            n,
+            Tekst::new(
+                format!("Svaret henviser til fakturaen {id}, som ikke er sendt til godkendelse hos fagsystemet."),
+                format!("The answer refers to the invoice {id}, which was not sent to the fagsystem for approval."),
+            ),
+            Some(id),
+            Some("the ID of an invoice received via FakturaInformationAfsend".into()),
+        );
     }
 }

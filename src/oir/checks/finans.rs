@@ -1,7 +1,9 @@
 //! SF1590_A finansbilag: balance (nulsum), at least two postings, and the omsætningstabel
 //! look-up of each posting's kontering.
 
-use super::vocab::{self, dimension_of};
+use std::collections::{HashMap, HashSet};
+
+use super::vocab;
 use super::{Run, amount, fmt_amount, uuid_in};
 use crate::oir::finding::Tekst;
 use crate::oir::message::NodeId;
@@ -92,40 +94,46 @@ fn mapping(run: &mut Run<'_, '_>) {
     let mut groups: Vec<NodeId> = Vec::new();
     let mut per_group: Vec<Vec<(String, String)>> = Vec::new();
     let mut unmapped_pay: Vec<(NodeId, String, String)> = Vec::new();
+    let mut bad: HashSet<NodeId> = HashSet::new();
+    let mut index: HashMap<NodeId, usize> = HashMap::new();
     for n in run.msg.payload_nodes() {
-        let Some(dim) = dimension_of(run.msg.local(n)) else {
+        let Some(dim) = run.dimension_at(n) else {
             continue;
         };
         let Some(u) = uuid_in(run.msg, n) else {
             continue;
         };
-        let Some(v) = sortiment.get(&u) else {
-            continue;
+        let holder = run
+            .msg
+            .parent(n)
+            .and_then(|p| run.msg.ancestor(p, vocab::KONTERING_HOLDERS));
+        let v = match sortiment.get(&u) {
+            Some(v) if v.dimension == dim && v.valid_on(run.use_date(n)) => v,
+            // A partial kontering would not match any row: leave the group to the
+            // sortiment rules.
+            _ => {
+                bad.extend(holder);
+                continue;
+            }
         };
-        if v.dimension != dim || !v.valid_on(run.use_date(n)) {
-            continue;
-        }
         if dim == "betalingsart" && table.payment_type(&u).is_none() {
             unmapped_pay.push((n, u.clone(), v.label()));
         }
-        let Some(holder) = run
-            .msg
-            .parent(n)
-            .and_then(|p| run.msg.ancestor(p, vocab::KONTERING_HOLDERS))
-        else {
+        let Some(holder) = holder else {
             continue;
         };
-        match groups.iter().position(|g| *g == holder) {
-            Some(i) => per_group[i].push((dim.to_string(), u)),
+        match index.get(&holder) {
+            Some(&i) => per_group[i].push((dim.clone(), u)),
             None => {
+                index.insert(holder, groups.len());
                 groups.push(holder);
-                per_group.push(vec![(dim.to_string(), u)]);
+                per_group.push(vec![(dim.clone(), u)]);
             }
         }
     }
     for (holder, kontering) in groups.into_iter().zip(per_group) {
         // Only art/funktion (and what goes with them) make an account.
-        if !kontering.iter().any(|(d, _)| d == "art" || d == "funktion") {
+        if bad.contains(&holder) || !kontering.iter().any(|(d, _)| d == "art" || d == "funktion") {
             continue;
         }
         if table.account_for(&kontering).is_none() {

@@ -85,8 +85,14 @@ fn cpr(run: &mut Run<'_, '_>, n: usize) {
     }
     let (da, en) = if digits.len() == 10 && digits.chars().all(|c| c.is_ascii_digit()) {
         (
-            format!("CPR-nummeret {raw} har en datodel ({}), der ikke er en gyldig dato.", &digits[..6]),
-            format!("The CPR number {raw} has a date part ({}) that is not a valid date.", &digits[..6]),
+            format!(
+                "CPR-nummeret {raw} har en datodel ({}), der ikke er en gyldig dato.",
+                &digits[..6]
+            ),
+            format!(
+                "The CPR number {raw} has a date part ({}) that is not a valid date.",
+                &digits[..6]
+            ),
         )
     } else {
         (
@@ -152,7 +158,15 @@ mod tests {
         for ok in ["58271713", "12345674", "29189722"] {
             assert!(cvr_ok(ok), "{ok}");
         }
-        for bad in ["11111111", "12345678", "1234567", "123456789", "5827171x", "", "５８２７１７１３"] {
+        for bad in [
+            "11111111",
+            "12345678",
+            "1234567",
+            "123456789",
+            "5827171x",
+            "",
+            "５８２７１７１３",
+        ] {
             assert!(!cvr_ok(bad), "{bad}");
         }
     }
@@ -167,7 +181,15 @@ mod tests {
         assert_eq!(cpr_birth_date("0101585000"), Date::new(1858, 1, 1)); // 5, yy>57: 1800s
         assert_eq!(cpr_birth_date("0101575000"), Date::new(2057, 1, 1));
         assert_eq!(cpr_birth_date("0101379000"), Date::new(1937, 1, 1));
-        for bad in ["3102851234", "0013851234", "0001851234", "150285123", "15028512345", "15028512x4", ""] {
+        for bad in [
+            "3102851234",
+            "0013851234",
+            "0001851234",
+            "150285123",
+            "15028512345",
+            "15028512x4",
+            "",
+        ] {
             assert_eq!(cpr_birth_date(bad), None, "{bad}");
         }
     }

@@ -12,23 +12,50 @@ use crate::oir::finding::Tekst;
 use crate::oir::message::{Message, NodeId};
 use crate::oir::rules::{IDM_001, IDM_002};
 
-/// Every (ID node, ID, content hash) in the message: message-level IDs hash the whole
-/// payload, object-level IDs hash their parent element.
 /// Security contexts travel inside the payload but are not business content.
 const CONTEXTS: &[&str] = &["InvocationContext", "AuthorityContext", "CallContext"];
 
-pub fn ids(msg: &Message<'_>) -> Vec<(NodeId, String, String)> {
+/// An idempotency key found in a message.
+pub struct Key {
+    pub node: NodeId,
+    pub id: String,
+    /// Content hash of what the key identifies.
+    pub hash: String,
+    /// The payload it belongs to.
+    pub payload: NodeId,
+    /// Message-level (identifies the whole payload) or object-level (its parent element).
+    pub message_level: bool,
+}
+
+/// Every idempotency key of the message: message IDs in the header (`Hovedoplysninger`)
+/// hash the whole payload without its security context; object IDs hash their parent.
+pub fn ids(msg: &Message<'_>) -> Vec<Key> {
     let mut out = Vec::new();
     for &p in &msg.payloads {
         for n in msg.descendants(p, vocab::MESSAGE_IDS) {
-            if let Some(id) = id_text(msg, n) {
-                out.push((n, id, content_hash_skipping(msg.el(p), CONTEXTS)));
+            let parent = msg.parent(n).unwrap_or(p);
+            let in_header =
+                parent == p || msg.local(parent).eq_ignore_ascii_case("Hovedoplysninger");
+            if let (true, Some(id)) = (in_header, id_text(msg, n)) {
+                out.push(Key {
+                    node: n,
+                    id,
+                    hash: content_hash_skipping(msg.el(p), CONTEXTS),
+                    payload: p,
+                    message_level: true,
+                });
             }
         }
         for n in msg.descendants(p, vocab::OBJECT_IDS) {
             let scope = msg.parent(n).unwrap_or(p);
             if let Some(id) = id_text(msg, n) {
-                out.push((n, id, content_hash(msg.el(scope))));
+                out.push(Key {
+                    node: n,
+                    id,
+                    hash: content_hash(msg.el(scope)),
+                    payload: p,
+                    message_level: false,
+                });
             }
         }
     }
@@ -43,53 +70,62 @@ fn id_text(msg: &Message<'_>, n: NodeId) -> Option<String> {
 }
 
 pub fn check(run: &mut Run<'_, '_>) {
-    if !(run.applies(IDM_001) || run.applies(IDM_002)) {
+    // Answers carry the request's IDs back; only requests are deliveries.
+    if !run.is_request() || !(run.applies(IDM_001) || run.applies(IDM_002)) {
         return;
     }
     // IDs met earlier in this same message count too.
     let mut local: HashMap<String, String> = HashMap::new();
-    for (n, id, hash) in ids(run.msg) {
-        let seen = match run.ctx.seen.check(&id, &hash) {
-            Seen::New => match local.get(&id.to_ascii_lowercase()) {
+    // A resent or duplicated message is one finding, not one per voucher inside it.
+    let mut judged_payloads: Vec<NodeId> = Vec::new();
+    for k in ids(run.msg) {
+        if !k.message_level && judged_payloads.contains(&k.payload) {
+            continue;
+        }
+        let key = k.id.to_ascii_lowercase();
+        let seen = match run.ctx.seen.check(&k.id, &k.hash) {
+            Seen::New => match local.get(&key) {
                 None => Seen::New,
-                Some(h) if *h == hash => Seen::Resend,
+                Some(h) if *h == k.hash => Seen::Resend,
                 Some(h) => Seen::Conflict(h.clone()),
             },
             s => s,
         };
-        local
-            .entry(id.to_ascii_lowercase())
-            .or_insert_with(|| hash.clone());
-        let what = run.msg.local(n).to_string();
+        local.entry(key).or_insert_with(|| k.hash.clone());
+        if seen != Seen::New && k.message_level {
+            judged_payloads.push(k.payload);
+        }
+        let what = run.msg.local(k.node).to_string();
+        let id = &k.id;
         match seen {
             Seen::New => {}
             Seen::Resend => run.emit(
                 IDM_002,
-                n,
+                k.node,
                 Tekst::new(
                     format!("{what} {id} er modtaget før med samme indhold: genfremsendelse, ikke dublet."),
                     format!("{what} {id} was received before with the same content: a resend, not a duplicate."),
                 ),
-                Some(hash),
+                Some(k.hash),
                 None,
             ),
             Seen::Conflict(prev) => run.emit(
                 IDM_001,
-                n,
+                k.node,
                 Tekst::new(
                     format!("{what} {id} er modtaget før med andet indhold: beskeden er en dublet."),
                     format!("{what} {id} was received before with other content: the message is a duplicate."),
                 ),
-                Some(hash),
+                Some(k.hash),
                 Some(format!("new ID, or the original content ({prev})")),
             ),
         }
     }
 }
 
-/// Remember the message's IDs (call when the message is accepted).
+/// Remember the message's IDs (call when a request is accepted).
 pub fn record(msg: &Message<'_>, store: &mut IdStore) {
-    for (_, id, hash) in ids(msg) {
-        store.record(&id, &hash);
+    for k in ids(msg) {
+        store.record(&k.id, &k.hash);
     }
 }

@@ -17,6 +17,7 @@ use super::message::{Message, NodeId};
 use super::rules::{self, Rule};
 use super::sortiment::{Omsaetningstabel, Sortiment, is_uuid, norm_uuid};
 use crate::schema::datatypes::Decimal;
+use crate::schema::wsdl::Direction;
 
 /// One rule run over one message.
 pub struct Run<'r, 'm> {
@@ -26,18 +27,30 @@ pub struct Run<'r, 'm> {
     pub ctx: &'r Context,
     /// The integration the message belongs to (`SF1590_A` …), when known.
     pub integration: Option<&'r str>,
+    /// The WSDL operation and direction, when known.
+    pub operation: Option<&'r str>,
+    pub direction: Option<Direction>,
     pub findings: Vec<Finding>,
+    /// [`Run::message_date`], computed once.
+    pub sent: std::cell::OnceCell<Date>,
 }
 
 impl Run<'_, '_> {
-    /// Does the rule apply to this message's integration? (Unknown integration: every rule
-    /// runs and the message's structure decides.)
+    /// Does the rule apply to this message's integration and operation? (What is unknown
+    /// does not exclude: the message's structure decides.)
     pub fn applies(&self, rule_id: &str) -> bool {
-        match (rules::rule(rule_id), self.integration) {
-            (Some(r), Some(i)) => r.integrations.contains(&i),
-            (Some(_), None) => true,
-            (None, _) => false,
-        }
+        let Some(r) = rules::rule(rule_id) else {
+            return false;
+        };
+        let integration_ok = self.integration.is_none_or(|i| r.integrations.contains(&i));
+        let operation_ok =
+            r.operations.is_empty() || self.operation.is_none_or(|o| r.operations.contains(&o));
+        integration_ok && operation_ok
+    }
+
+    /// A request from the fagsystem (not an answer or a fault).
+    pub fn is_request(&self) -> bool {
+        !matches!(self.direction, Some(Direction::Response | Direction::Fault))
     }
 
     /// Report a finding of `rule_id` at `node`.
@@ -64,12 +77,44 @@ impl Run<'_, '_> {
         ));
     }
 
-    /// The date a value at `node` is used on: the nearest use date up the tree, else today.
+    /// The date a value at `node` is used on: the nearest use date up the tree, else the
+    /// date the message was sent, else today.
     pub fn use_date(&self, node: NodeId) -> Date {
         self.msg
             .inherited(node, vocab::USE_DATES)
             .and_then(|d| Date::parse(&self.msg.text(d)))
-            .unwrap_or(self.ctx.today)
+            .unwrap_or_else(|| self.message_date())
+    }
+
+    /// When the message was sent (`Hovedoplysninger/Afsendelsestidspunkt`), else today.
+    pub fn message_date(&self) -> Date {
+        *self.sent.get_or_init(|| {
+            self.msg
+                .find_all(vocab::SENT)
+                .into_iter()
+                .find_map(|d| Date::parse(&self.msg.text(d)))
+                .unwrap_or(self.ctx.today)
+        })
+    }
+
+    /// The sortiment dimension a node holds a value of: named by its element, or — for a
+    /// supplementary value — by the delsortiment UUID next to it.
+    pub fn dimension_at(&self, node: NodeId) -> Option<String> {
+        let local = self.msg.local(node);
+        if let Some(d) = vocab::dimension_of(local) {
+            return Some(d.to_string());
+        }
+        if !crate::oir::message::name_in(local, vocab::SUPPLEMENT_VALUE) {
+            return None;
+        }
+        let parent = self.msg.parent(node)?;
+        let ds = self.msg.child(parent, vocab::SUPPLEMENT_DELSORTIMENT)?;
+        let uuid = self.msg.text(ds);
+        match self.sortiment.and_then(|s| s.delsortiment(&uuid)) {
+            Some(d) => Some(d.to_string()),
+            // An unknown delsortiment: the value cannot be in it.
+            None => Some(format!("delsortiment {uuid}")),
+        }
     }
 
     /// The sending it-system: named in the payload, else the InvocationContext, else the

@@ -1,7 +1,6 @@
 //! Sortiment rules: every classification value in the payload exists in the fagsystem's
 //! sortiment, in the delsortiment its field names, and is valid on the date it is used.
 
-use super::vocab::dimension_of;
 use super::{Run, uuid_in};
 use crate::oir::finding::Tekst;
 use crate::oir::rules::{SRT_001, SRT_002, SRT_003};
@@ -14,7 +13,7 @@ pub fn check(run: &mut Run<'_, '_>) {
         return;
     }
     for n in run.msg.payload_nodes() {
-        let Some(dim) = dimension_of(run.msg.local(n)) else {
+        let Some(dim) = run.dimension_at(n) else {
             continue;
         };
         // A field holding a code rather than a UUID is the schema's business.
@@ -31,6 +30,16 @@ pub fn check(run: &mut Run<'_, '_>) {
                 ),
                 Some(u),
                 Some(format!("a {dim} value of sortiment {}", sortiment.uuid)),
+            ),
+            Some(v) if dim.starts_with("delsortiment ") => run.emit(
+                SRT_001,
+                n,
+                Tekst::new(
+                    format!("Værdien {u} er angivet under et {dim}, som ikke findes i sortimentet '{}'.", sortiment.title),
+                    format!("The value {u} is given under a {dim} that is not in the sortiment '{}'.", sortiment.title),
+                ),
+                Some(v.uuid.clone()),
+                Some(format!("a delsortiment of sortiment {}", sortiment.uuid)),
             ),
             Some(v) if v.dimension != dim => run.emit(
                 SRT_003,

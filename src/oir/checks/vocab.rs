@@ -18,17 +18,15 @@ pub const USE_DATES: &[&str] = &[
     "Indbetalingsdato",
     "Betalingsdato",
     "Fakturadato",
+    "Udbetalingsdato",
     "Stiftelsesdato",
 ];
 
-/// Dates that say when a message was sent (for deadlines such as the PSRM hand-over).
-pub const MESSAGE_DATES: &[&str] = &[
-    "Overdragelsesdato",
-    "Virkningsdato",
-    "Tidsstempel",
-    "Afsendelsestidspunkt",
-    "Dannelsestidspunkt",
-];
+/// Dates that say when an action takes effect (the PSRM hand-over), nearest first.
+pub const ACTION_DATES: &[&str] = &["Overdragelsesdato", "Virkningsdato"];
+
+/// When the message was sent (in `Hovedoplysninger`): the fallback date of a message.
+pub const SENT: &[&str] = &["Afsendelsestidspunkt", "Tidsstempel", "Dannelsestidspunkt"];
 
 /// Local-name stems → sortiment dimension. Suffixes such as `UUID`, `Id`, `Reference` are
 /// stripped first (`ArtUUID` → `art`).
@@ -144,7 +142,13 @@ pub const STATE: &[&str] = &[
 ];
 pub const HAEFTELSE: &[&str] = &["Haeftelse", "Hæftelse"];
 pub const JURIDISK_ANSVARLIG: &[&str] = &["JuridiskAnsvarlig"];
-pub const HAEFTELSE_ROLE: &[&str] = &["Rolle", "HaeftelseRolle", "HaeftelsesType", "Haeftelsestype", "Type"];
+pub const HAEFTELSE_ROLE: &[&str] = &[
+    "Rolle",
+    "HaeftelseRolle",
+    "HaeftelsesType",
+    "Haeftelsestype",
+    "Type",
+];
 pub const PARTY_IDS: &[&str] = &[
     "CPRNummer",
     "CPR",
@@ -170,21 +174,29 @@ pub const CLAIM_AMOUNTS: &[&str] = &[
     "Gebyrer",
     "GebyrBeloeb",
 ];
-/// Flags / target states that mean "hand over to collection (PSRM)".
-pub const HANDOVER_FLAGS: &[&str] = &[
-    "OverdragTilInddrivelse",
-    "TilInddrivelse",
+/// Flags (set to true) that mean "hand over to collection (PSRM)".
+pub const HANDOVER_FLAGS: &[&str] = &["OverdragTilInddrivelse", "TilInddrivelse"];
+/// Structures that are themselves a hand-over (request) to collection.
+pub const HANDOVER_REQUESTS: &[&str] = &[
+    "OverdragelseTilInddrivelseAnmodning",
     "OverdragelseTilInddrivelse",
 ];
 
 pub const INDBETALING: &[&str] = &["Indbetaling"];
-pub const FAKTURA_REFS: &[&str] = &[
-    "FakturaId",
-    "FakturaIdentifikator",
-    "FakturaUUID",
-    "FakturaReference",
-    "Fakturanummer",
+/// Invoice references, most specific first (an answer is judged by the first it has).
+pub const FAKTURA_REFS: &[&[&str]] = &[
+    &[
+        "FakturaUUID",
+        "FakturaId",
+        "FakturaIdentifikator",
+        "FakturaReference",
+    ],
+    &["Fakturanummer"],
 ];
+
+/// A supplementary kontering value: its dimension is named by a sibling delsortiment UUID.
+pub const SUPPLEMENT_VALUE: &[&str] = &["Vaerdi"];
+pub const SUPPLEMENT_DELSORTIMENT: &[&str] = &["DelsortimentUUID"];
 
 /// Fold a local name for matching: lowercase ASCII with æ/ø/å spelled out.
 pub fn fold(name: &str) -> String {
@@ -207,7 +219,10 @@ pub fn dimension_of(local: &str) -> Option<&'static str> {
         if let Some((_, d)) = DIMENSION_NAMES.iter().find(|(k, _)| *k == n) {
             return Some(d);
         }
-        match NAME_SUFFIXES.iter().find(|s| n.len() > s.len() && n.ends_with(*s)) {
+        match NAME_SUFFIXES
+            .iter()
+            .find(|s| n.len() > s.len() && n.ends_with(*s))
+        {
             Some(s) => n.truncate(n.len() - s.len()),
             None => return None,
         }
@@ -223,7 +238,10 @@ mod tests {
     fn dimensions_from_names() {
         assert_eq!(dimension_of("Art"), Some("art"));
         assert_eq!(dimension_of("ArtskontoUUID"), Some("art"));
-        assert_eq!(dimension_of("FølsomhedsniveauReference"), Some("foelsomhedsniveau"));
+        assert_eq!(
+            dimension_of("FølsomhedsniveauReference"),
+            Some("foelsomhedsniveau")
+        );
         assert_eq!(dimension_of("DebitorkontoType"), Some("debitorkontotype"));
         assert_eq!(dimension_of("Beloeb"), None);
         assert_eq!(dimension_of("Id"), None);
