@@ -890,7 +890,16 @@ impl<'m, 'a> Validator<'m, 'a> {
                     );
                 }
             }
-            // Defaulted ID attributes would still count; defaults of other types need no check.
+                        // Defaulted IDREF(S) attributes still have to resolve.
+            for (i, u) in ct.attributes.iter().enumerate() {
+                let d = model.attribute(u.attr);
+                if let Some(c) = u.constraint.as_ref().or(d.constraint.as_ref())
+                    && !seen.contains(&i)
+                    && id_kind(model, d.type_id).is_some()
+                {
+                    self.check_attr_value(d.type_id, c.lexical(), &d.name.local, pos);
+                }
+            }
         }
     }
 
@@ -1061,8 +1070,9 @@ impl<'m, 'a> Validator<'m, 'a> {
                     Some(text.clone()),
                     Some(fx.clone()),
                 );
-            } else if simple_type.is_none() && !has_children && !nil {
-                element_value = Some(text.clone());
+                        } else if simple_type.is_none() && !has_children && !nil {
+                // Complex content has no value for identity-constraint fields.
+                element_value = None;
             }
         }
         self.identity_end(depth, element_value);
@@ -1086,8 +1096,30 @@ impl<'m, 'a> Validator<'m, 'a> {
         let has_ics = f.mode == Mode::Typed
             && f.elem
                 .is_some_and(|e| !model.element(e).identity.is_empty());
-        if self.scopes.is_empty() && !has_ics {
+                if self.scopes.is_empty() && !has_ics {
             return;
+        }
+        // Attributes as fields see: those given, plus defaults of absent ones.
+        let mut eff: Vec<(Option<String>, String, String)> = Vec::new();
+        for a in attrs {
+            if a.qname == "xmlns" || a.qname.starts_with("xmlns:") {
+                continue;
+            }
+            if let Ok(ans) = self.ns.attribute_ns(a.prefix()) {
+                eff.push((ans.map(str::to_string), a.local().to_string(), a.value.to_string()));
+            }
+        }
+        if f.mode == Mode::Typed
+            && let TypeDef::Complex(ct) = model.ty(f.type_id)
+        {
+            for u in &ct.attributes {
+                let d = model.attribute(u.attr);
+                if let Some(c) = u.constraint.as_ref().or(d.constraint.as_ref())
+                    && !eff.iter().any(|(n, l, _)| d.name.is(n.as_deref(), l))
+                {
+                    eff.push((d.name.ns.as_deref().map(str::to_string), d.name.local.to_string(), c.lexical().to_string()));
+                }
+            }
         }
         // New selections and field matches in the open scopes.
         let names: Vec<(Option<String>, String)> = self
@@ -1133,15 +1165,9 @@ impl<'m, 'a> Validator<'m, 'a> {
                         }
                         match &p.attribute {
                             Some(test) => {
-                                for a in attrs {
-                                    if a.qname == "xmlns" || a.qname.starts_with("xmlns:") {
-                                        continue;
-                                    }
-                                    let Ok(ans) = self.ns.attribute_ns(a.prefix()) else {
-                                        continue;
-                                    };
-                                    if test.matches(ans, a.local()) {
-                                        let v = self.attr_key(ans.map(str::to_string), a, depth);
+                                                                for (ans, alocal, avalue) in &eff {
+                                    if test.matches(ans.as_deref(), alocal) {
+                                        let v = self.attr_key(ans.as_deref(), alocal, avalue, depth);
                                         self.set_field(si, sel, fi, v, pos);
                                     }
                                 }
@@ -1189,15 +1215,9 @@ impl<'m, 'a> Validator<'m, 'a> {
                             }
                             match &p.attribute {
                                 Some(test) => {
-                                    for a in attrs {
-                                        let Ok(ans) = self.ns.attribute_ns(a.prefix()) else {
-                                            continue;
-                                        };
-                                        if !(a.qname == "xmlns" || a.qname.starts_with("xmlns:"))
-                                            && test.matches(ans, a.local())
-                                        {
-                                            let v =
-                                                self.attr_key(ans.map(str::to_string), a, depth);
+                                                                        for (ans, alocal, avalue) in &eff {
+                                        if test.matches(ans.as_deref(), alocal) {
+                                            let v = self.attr_key(ans.as_deref(), alocal, avalue, depth);
                                             self.set_field(si, 0, fi, v, pos);
                                         }
                                     }
@@ -1218,7 +1238,7 @@ impl<'m, 'a> Validator<'m, 'a> {
     }
 
     /// The typed key of an attribute value (by its declared type when known).
-    fn attr_key(&self, ans: Option<String>, a: &RawAttr<'_>, depth: usize) -> String {
+        fn attr_key(&self, ans: Option<&str>, alocal: &str, avalue: &str, depth: usize) -> String {
         let model = self.model;
         let f = &self.frames[depth - 1];
         let mut t = None;
@@ -1226,20 +1246,20 @@ impl<'m, 'a> Validator<'m, 'a> {
             t = ct
                 .attributes
                 .iter()
-                .find(|u| model.attribute(u.attr).name.is(ans.as_deref(), a.local()))
+                .find(|u| model.attribute(u.attr).name.is(ans, alocal))
                 .map(|u| model.attribute(u.attr).type_id);
         }
         if t.is_none() {
-            t = model
-                .global_attribute(ans.as_deref(), a.local())
+                        t = model
+                .global_attribute(ans, alocal)
                 .map(|id| model.attribute(id).type_id);
         }
         let t = t.unwrap_or(model.any_simple_type());
         let ns = &self.ns;
         let resolve = |p: &str| ns.resolve_prefix(p);
-        match simple::validate(model, t, &a.value, &resolve) {
+                match simple::validate(model, t, avalue, &resolve) {
             Ok(v) => key_string(&v, t, model),
-            Err(_) => format!("s:{}", a.value),
+            Err(_) => format!("s:{avalue}"),
         }
     }
 
