@@ -168,8 +168,16 @@ fn not_xml(e: &crate::xml::XmlError) -> Finding {
 /// `schemas/SF1590_<X>/`).
 pub fn integration_in(s: &str) -> Option<String> {
     let up = s.to_ascii_uppercase();
-    let i = up.find("SF1590")?;
-    let rest = &up[i + 6..];
+    // The last mention wins: the pack folder is nearer the file than any parent folder.
+    up.match_indices("SF1590")
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .find_map(|(i, _)| integration_at(&up[i + 6..]))
+}
+
+/// `_B_01…` → `SF1590_B_01` (the text after `SF1590`).
+fn integration_at(rest: &str) -> Option<String> {
     let rest = rest.strip_prefix(['_', '-']).unwrap_or(rest);
     let mut it = rest.chars();
     let letter = it.next().filter(|c| matches!(c, 'A' | 'B' | 'D' | 'E'))?;
@@ -682,6 +690,10 @@ mod tests {
         );
         assert_eq!(integration_in("SF1590_E").as_deref(), Some("SF1590_E"));
         assert_eq!(integration_in("SF1590_C"), None);
+        assert_eq!(
+            integration_in("/home/sf1590-tests/schemas/SF1590_D/x.wsdl").as_deref(),
+            Some("SF1590_D")
+        );
         assert_eq!(integration_in("nothing"), None);
     }
 }

@@ -87,8 +87,13 @@ struct Compiler<'l> {
     /// Content particles waiting for substitution groups to be complete.
     pending_models: Vec<(TypeId, Arc<str>, u32)>,
     /// Default/fixed values to check once all types are complete.
-    pending_values: Vec<(TypeId, String, Arc<Element>, Arc<str>)>,
+        pending_values: Vec<(TypeId, String, Arc<Element>, Arc<str>)>,
+    /// Nesting of particles and types being compiled (guards the stack).
+    depth: u32,
 }
+
+/// Deepest nesting of particles/types we compile; real contracts stay far below.
+const MAX_NESTING: u32 = 256;
 
 #[derive(Clone, Default)]
 struct AttrSet {
@@ -116,7 +121,8 @@ pub fn compile(loader: &Loader) -> Result<Model, LoadError> {
         redef: Vec::new(),
         redef_types: HashMap::new(),
         pending_models: Vec::new(),
-        pending_values: Vec::new(),
+                pending_values: Vec::new(),
+        depth: 0,
     };
     c.builtins();
     for (kind, q) in &loader.order {
@@ -363,6 +369,23 @@ impl<'l> Compiler<'l> {
     }
 
     fn compile_type_into(
+        &mut self,
+        id: TypeId,
+        doc: usize,
+        el: &Element,
+        name: Option<QName>,
+    ) -> R<()> {
+        self.depth += 1;
+        let r = if self.depth > MAX_NESTING {
+            Err(self.err(doc, el, format!("schema nesting deeper than {MAX_NESTING} levels (recursive definitions?)")))
+        } else {
+            self.compile_type_inner(id, doc, el, name)
+        };
+        self.depth -= 1;
+        r
+    }
+
+    fn compile_type_inner(
         &mut self,
         id: TypeId,
         doc: usize,
@@ -1251,7 +1274,7 @@ impl<'l> Compiler<'l> {
                             "a restriction cannot make element-only content mixed",
                         ));
                     }
-                    if own_particle.is_some() && matches!(bc.content, Content::Empty) {
+                    if own_particle.as_ref().is_some_and(|p| !particle_is_empty(p)) && matches!(bc.content, Content::Empty) {
                         return Err(self.err(
                             doc,
                             der,
@@ -1404,7 +1427,18 @@ impl<'l> Compiler<'l> {
     }
 
     /// Compile a particle. `top` = directly the content of a type (where xs:all may be).
-    fn particle(&mut self, doc: usize, el: &Element, top: bool) -> R<Option<Particle>> {
+        fn particle(&mut self, doc: usize, el: &Element, top: bool) -> R<Option<Particle>> {
+        self.depth += 1;
+        let r = if self.depth > MAX_NESTING {
+            Err(self.err(doc, el, format!("schema nesting deeper than {MAX_NESTING} levels (recursive definitions?)")))
+        } else {
+            self.particle_inner(doc, el, top)
+        };
+        self.depth -= 1;
+        r
+    }
+
+    fn particle_inner(&mut self, doc: usize, el: &Element, top: bool) -> R<Option<Particle>> {
         self.check_xsd_children(doc, el)?;
         let (min, max) = self.occurs(doc, el)?;
         let p = match el.local.as_str() {
@@ -1541,7 +1575,7 @@ impl<'l> Compiler<'l> {
 
     fn element_decl(&mut self, doc: usize, el: &Element, global: bool) -> R<ElemId> {
         let d = self.doc(doc);
-        let Some(name) = el.attr("name") else {
+        let Some(name) = el.attr("name").map(str::trim) else {
             return Err(self.err(doc, el, "xs:element needs a name or a ref"));
         };
         if !is_ncname(name) {
@@ -1689,7 +1723,7 @@ impl<'l> Compiler<'l> {
     }
 
     fn identity_constraint(&mut self, doc: usize, el: &Element) -> R<IcId> {
-        let Some(name) = el.attr("name") else {
+        let Some(name) = el.attr("name").map(str::trim) else {
             return Err(self.err(doc, el, format!("xs:{} needs a name", el.local)));
         };
         let q = QName::new(self.doc(doc).tns.as_deref(), name);
@@ -1802,9 +1836,17 @@ impl<'l> Compiler<'l> {
     }
 
     fn resolve_group(&mut self, doc: usize, at: &Element, q: &QName) -> R<Option<Particle>> {
-        if let Some(orig) = self.redef_lookup(Kind::Group, q) {
-            // Inside a redefinition the group refers to the original.
-            return self.group_body(orig.doc, &orig.el);
+                if let Some(orig) = self.redef_lookup(Kind::Group, q) {
+            // Inside a redefinition the group refers to the original (which may itself
+            // redefine an older one).
+            if let Some(older) = &orig.original {
+                self.redef.push((Kind::Group, q.clone(), (**older).clone()));
+            }
+            let r = self.group_body(orig.doc, &orig.el);
+            if orig.original.is_some() {
+                self.redef.pop();
+            }
+            return r;
         }
         if let Some(p) = self.group_memo.get(q) {
             return Ok(p.clone());
@@ -1873,7 +1915,7 @@ impl<'l> Compiler<'l> {
     fn attribute_decl(&mut self, doc: usize, el: &Element, global: bool) -> R<AttrId> {
         self.check_xsd_children(doc, el)?;
         let d = self.doc(doc);
-        let Some(name) = el.attr("name") else {
+        let Some(name) = el.attr("name").map(str::trim) else {
             return Err(self.err(doc, el, "xs:attribute needs a name or a ref"));
         };
         if name == "xmlns" || !is_ncname(name) {
@@ -2100,8 +2142,15 @@ impl<'l> Compiler<'l> {
     }
 
     fn resolve_agroup(&mut self, doc: usize, at: &Element, q: &QName) -> R<AttrSet> {
-        if let Some(orig) = self.redef_lookup(Kind::AttributeGroup, q) {
-            return self.attr_set(orig.doc, &orig.el);
+                if let Some(orig) = self.redef_lookup(Kind::AttributeGroup, q) {
+            if let Some(older) = &orig.original {
+                self.redef.push((Kind::AttributeGroup, q.clone(), (**older).clone()));
+            }
+            let r = self.attr_set(orig.doc, &orig.el);
+            if orig.original.is_some() {
+                self.redef.pop();
+            }
+            return r;
         }
         if let Some(g) = self.agroup_memo.get(q) {
             return Ok(g.clone());

@@ -1622,42 +1622,112 @@ mod tests {
         gen_particle(rng, 3, &mut leaves)
     }
 
-    /// Reference 1: backtracking matcher straight over the particle tree. `ends` gives every
-    /// index where a complete match of `p` starting at `i` can end; `partial` says whether `p`
-    /// can consume all of `w[i..]` as a (possibly unfinished) prefix of a match.
+    /// Reference 1: backtracking matcher over the particle tree (flattened into indexed nodes so
+    /// results can be memoised per (node, index)). `ends` gives every index where a complete
+    /// match of a node starting at `i` can end (as a bitmask; words are shorter than 64);
+    /// `partial` says whether the node can consume all of `w[i..]` as a (possibly unfinished)
+    /// prefix of a match.
+    enum Kind {
+        Term(TermId),
+        Seq,
+        Choice,
+        All,
+    }
+
+    struct Node {
+        kind: Kind,
+        occ: Option<(u32, Option<u32>)>,
+        items: Vec<usize>,
+    }
+
+    struct Tree {
+        nodes: Vec<Node>,
+    }
+
+    impl Tree {
+        fn new(p: &Particle) -> Tree {
+            let mut t = Tree { nodes: Vec::new() };
+            t.add(p);
+            t
+        }
+
+        fn add(&mut self, p: &Particle) -> usize {
+            let id = self.nodes.len();
+            let (kind, min, max, items) = match p {
+                Particle::Term { term, min, max } => (Kind::Term(*term), min, max, &[][..]),
+                Particle::Sequence { items, min, max } => (Kind::Seq, min, max, &items[..]),
+                Particle::Choice { items, min, max } => (Kind::Choice, min, max, &items[..]),
+                Particle::All { items, min, max } => (Kind::All, min, max, &items[..]),
+            };
+            self.nodes.push(Node {
+                kind,
+                occ: occurs(*min, *max),
+                items: Vec::new(),
+            });
+            let children = items.iter().map(|it| self.add(it)).collect();
+            self.nodes[id].items = children;
+            id
+        }
+    }
+
     struct Ref<'a> {
+        t: &'a Tree,
         w: &'a [u8],
-        /// Memo keyed by (particle address, start index); keeps nested repetitions cheap.
-        ends_memo: std::cell::RefCell<HashMap<(usize, usize), BTreeSet<usize>>>,
-        partial_memo: std::cell::RefCell<HashMap<(usize, usize), bool>>,
+        ends_memo: std::cell::RefCell<Vec<Option<u64>>>,
+        partial_memo: std::cell::RefCell<Vec<Option<bool>>>,
+    }
+
+    fn bits(mut mask: u64) -> impl Iterator<Item = usize> {
+        std::iter::from_fn(move || {
+            let i = mask.trailing_zeros();
+            (i < 64).then(|| {
+                mask &= mask - 1;
+                i as usize
+            })
+        })
     }
 
     impl<'a> Ref<'a> {
-        fn new(w: &'a [u8]) -> Self {
+        fn new(t: &'a Tree, w: &'a [u8]) -> Self {
+            assert!(w.len() < 64);
+            let n = t.nodes.len() * (w.len() + 1);
             Ref {
+                t,
                 w,
-                ends_memo: Default::default(),
-                partial_memo: Default::default(),
+                ends_memo: std::cell::RefCell::new(vec![None; n]),
+                partial_memo: std::cell::RefCell::new(vec![None; n]),
             }
         }
 
-        fn ends(&self, p: &Particle, i: usize) -> BTreeSet<usize> {
-            let key = (p as *const Particle as usize, i);
-            if let Some(r) = self.ends_memo.borrow().get(&key) {
-                return r.clone();
+        fn accepts(&self) -> bool {
+            self.ends(0, 0) & (1u64 << self.w.len()) != 0
+        }
+
+        fn viable(&self) -> bool {
+            self.partial(0, 0)
+        }
+
+        fn ends(&self, n: usize, i: usize) -> u64 {
+            let key = n * (self.w.len() + 1) + i;
+            if let Some(r) = self.ends_memo.borrow()[key] {
+                return r;
             }
-            let r = self.ends_uncached(p, i);
-            self.ends_memo.borrow_mut().insert(key, r.clone());
+            let r = self.ends_uncached(n, i);
+            self.ends_memo.borrow_mut()[key] = Some(r);
             r
         }
 
-        fn partial(&self, p: &Particle, i: usize) -> bool {
-            let key = (p as *const Particle as usize, i);
-            if let Some(r) = self.partial_memo.borrow().get(&key) {
-                return *r;
+        fn ends_from(&self, n: usize, from: u64) -> u64 {
+            bits(from).fold(0, |acc, j| acc | self.ends(n, j))
+        }
+
+        fn partial(&self, n: usize, i: usize) -> bool {
+            let key = n * (self.w.len() + 1) + i;
+            if let Some(r) = self.partial_memo.borrow()[key] {
+                return r;
             }
-            let r = self.partial_uncached(p, i);
-            self.partial_memo.borrow_mut().insert(key, r);
+            let r = self.partial_uncached(n, i);
+            self.partial_memo.borrow_mut()[key] = Some(r);
             r
         }
 
@@ -1667,164 +1737,139 @@ mod tests {
             max.map_or(cap, |m| m.min(cap))
         }
 
-        fn once(&self, p: &Particle, i: usize) -> BTreeSet<usize> {
-            match p {
-                Particle::Term { .. } => self.ends(p, i),
-                Particle::Sequence { items, .. } => {
-                    let mut cur = BTreeSet::from([i]);
-                    for item in items {
-                        cur = cur.iter().flat_map(|&j| self.ends(item, j)).collect();
-                    }
-                    cur
-                }
-                Particle::Choice { items, .. } => {
-                    items.iter().flat_map(|item| self.ends(item, i)).collect()
-                }
-                Particle::All { items, .. } => {
-                    let mut out = BTreeSet::new();
-                    self.all_rec(items, 0, i, &mut out);
-                    out
-                }
+        fn member(&self, n: usize) -> Option<(TermId, bool)> {
+            let node = &self.t.nodes[n];
+            match (&node.kind, node.occ) {
+                (Kind::Term(t), Some((min, _))) => Some((*t, min >= 1)),
+                _ => None,
             }
         }
 
-        fn all_rec(&self, items: &[Particle], used: u64, i: usize, out: &mut BTreeSet<usize>) {
-            let done = items.iter().enumerate().all(|(k, it)| {
-                used & (1 << k) != 0
-                    || matches!(it, Particle::Term { min, max, .. } if *min == 0 || *max == Some(0))
-            });
-            if done {
-                out.insert(i);
+        /// One iteration of a group's content.
+        fn once(&self, n: usize, i: usize) -> u64 {
+            let node = &self.t.nodes[n];
+            match node.kind {
+                Kind::Term(_) => self.ends(n, i),
+                Kind::Seq => node
+                    .items
+                    .iter()
+                    .fold(1u64 << i, |cur, &c| self.ends_from(c, cur)),
+                Kind::Choice => node.items.iter().fold(0, |acc, &c| acc | self.ends(c, i)),
+                Kind::All => self.all_rec(&node.items, 0, i),
             }
-            for (k, it) in items.iter().enumerate() {
-                if let Particle::Term { term, max, .. } = it
+        }
+
+        fn all_rec(&self, items: &[usize], used: u64, i: usize) -> u64 {
+            let done = items
+                .iter()
+                .enumerate()
+                .all(|(k, &c)| used & (1 << k) != 0 || self.member(c).is_none_or(|(_, req)| !req));
+            let mut out = if done { 1u64 << i } else { 0 };
+            for (k, &c) in items.iter().enumerate() {
+                if let Some((term, _)) = self.member(c)
                     && used & (1 << k) == 0
-                    && *max != Some(0)
                     && i < self.w.len()
-                    && term_matches(*term, self.w[i])
+                    && term_matches(term, self.w[i])
                 {
-                    self.all_rec(items, used | (1 << k), i + 1, out);
+                    out |= self.all_rec(items, used | (1 << k), i + 1);
                 }
             }
+            out
         }
 
-        fn ends_uncached(&self, p: &Particle, i: usize) -> BTreeSet<usize> {
-            let (min, max) = match p {
-                Particle::Term { min, max, .. }
-                | Particle::Sequence { min, max, .. }
-                | Particle::Choice { min, max, .. }
-                | Particle::All { min, max, .. } => (*min, *max),
+        fn ends_uncached(&self, n: usize, i: usize) -> u64 {
+            let node = &self.t.nodes[n];
+            let Some((min, max)) = node.occ else {
+                return 1u64 << i;
             };
-            let Some((min, max)) = occurs(min, max) else {
-                return BTreeSet::from([i]);
-            };
-            if let Particle::Term { term, .. } = p {
-                let mut out = BTreeSet::new();
+            if let Kind::Term(term) = node.kind {
+                let mut out = if min == 0 { 1u64 << i } else { 0 };
                 let mut j = i;
-                if min == 0 {
-                    out.insert(i);
-                }
                 let mut k = 0u32;
-                while j < self.w.len()
-                    && term_matches(*term, self.w[j])
-                    && max.is_none_or(|m| k < m)
+                while j < self.w.len() && term_matches(term, self.w[j]) && max.is_none_or(|m| k < m)
                 {
                     j += 1;
                     k += 1;
                     if k >= min {
-                        out.insert(j);
+                        out |= 1u64 << j;
                     }
                 }
                 return out;
             }
             let limit = self.iterations(min, max);
-            let mut out = BTreeSet::new();
-            let mut cur = BTreeSet::from([i]);
+            let mut out = 0;
+            let mut cur = 1u64 << i;
             for k in 0..=limit {
                 if k >= min {
-                    out.extend(cur.iter().copied());
+                    out |= cur;
                 }
-                if k == limit || cur.is_empty() {
+                if k == limit || cur == 0 {
                     break;
                 }
-                cur = cur.iter().flat_map(|&j| self.once(p, j)).collect();
+                cur = bits(cur).fold(0, |acc, j| acc | self.once(n, j));
             }
             out
         }
 
-        fn partial_uncached(&self, p: &Particle, i: usize) -> bool {
+        fn partial_uncached(&self, n: usize, i: usize) -> bool {
             if i == self.w.len() {
                 return true;
             }
-            let (min, max) = match p {
-                Particle::Term { min, max, .. }
-                | Particle::Sequence { min, max, .. }
-                | Particle::Choice { min, max, .. }
-                | Particle::All { min, max, .. } => (*min, *max),
-            };
-            let Some((min, max)) = occurs(min, max) else {
+            let node = &self.t.nodes[n];
+            let Some((min, max)) = node.occ else {
                 return false;
             };
-            if let Particle::Term { term, .. } = p {
+            if let Kind::Term(term) = node.kind {
                 let rest = &self.w[i..];
                 return max.is_none_or(|m| rest.len() as u64 <= u64::from(m))
-                    && rest.iter().all(|&s| term_matches(*term, s));
+                    && rest.iter().all(|&s| term_matches(term, s));
             }
             // k complete iterations (k < max), then a partial one.
             let limit = self.iterations(min, max);
-            let mut cur = BTreeSet::from([i]);
+            let mut cur = 1u64 << i;
             for k in 0..limit {
-                if cur.iter().any(|&j| self.partial_once(p, j)) {
+                if bits(cur).any(|j| self.partial_once(n, j)) {
                     return true;
                 }
-                if k + 1 == limit || cur.is_empty() {
+                if k + 1 == limit || cur == 0 {
                     break;
                 }
-                cur = cur.iter().flat_map(|&j| self.once(p, j)).collect();
+                cur = bits(cur).fold(0, |acc, j| acc | self.once(n, j));
             }
             false
         }
 
-        fn partial_once(&self, p: &Particle, i: usize) -> bool {
+        fn partial_once(&self, n: usize, i: usize) -> bool {
             if i == self.w.len() {
                 return true;
             }
-            match p {
-                Particle::Term { .. } => self.partial(p, i),
-                Particle::Sequence { items, .. } => {
-                    let mut cur = BTreeSet::from([i]);
-                    for item in items {
-                        if cur.iter().any(|&j| self.partial(item, j)) {
+            let node = &self.t.nodes[n];
+            match node.kind {
+                Kind::Term(_) => self.partial(n, i),
+                Kind::Seq => {
+                    let mut cur = 1u64 << i;
+                    for &c in &node.items {
+                        if bits(cur).any(|j| self.partial(c, j)) {
                             return true;
                         }
-                        cur = cur.iter().flat_map(|&j| self.ends(item, j)).collect();
+                        cur = self.ends_from(c, cur);
                     }
-                    cur.contains(&self.w.len())
+                    cur & (1u64 << self.w.len()) != 0
                 }
-                Particle::Choice { items, .. } => items.iter().any(|item| self.partial(item, i)),
-                Particle::All { items, .. } => {
-                    // Any run of distinct members can still be completed.
-                    fn rec(r: &Ref<'_>, items: &[Particle], used: u64, i: usize) -> bool {
-                        i == r.w.len()
-                            || items.iter().enumerate().any(|(k, it)| {
-                                matches!(it, Particle::Term { term, max, .. }
-                                    if used & (1 << k) == 0 && *max != Some(0)
-                                        && term_matches(*term, r.w[i]))
-                                    && rec(r, items, used | (1 << k), i + 1)
-                            })
-                    }
-                    rec(self, items, 0, i)
-                }
+                Kind::Choice => node.items.iter().any(|&c| self.partial(c, i)),
+                // Any run of distinct members can still be completed.
+                Kind::All => self.all_partial(&node.items, 0, i),
             }
         }
-    }
 
-    fn ref_accepts(p: &Particle, w: &[u8]) -> bool {
-        Ref::new(w).ends(p, 0).contains(&w.len())
-    }
-
-    fn ref_viable(p: &Particle, w: &[u8]) -> bool {
-        Ref::new(w).partial(p, 0)
+        fn all_partial(&self, items: &[usize], used: u64, i: usize) -> bool {
+            i == self.w.len()
+                || items.iter().enumerate().any(|(k, &c)| {
+                    self.member(c).is_some_and(|(term, _)| {
+                        used & (1 << k) == 0 && term_matches(term, self.w[i])
+                    }) && self.all_partial(items, used | (1 << k), i + 1)
+                })
+        }
     }
 
     /// Reference 2: particle traces (sequences of leaf ids, numbered in schema order) up to
@@ -1876,12 +1921,17 @@ mod tests {
     }
 
     fn cat(a: &Traces, b: &Traces, limit: usize) -> Traces {
+        // Bucket `b` by length so that only pairs within the limit are visited.
+        let mut by_len: Vec<Vec<Tr>> = vec![Vec::new(); limit + 1];
+        for y in b {
+            if let Some(bucket) = by_len.get_mut(y.len()) {
+                bucket.push(*y);
+            }
+        }
         let mut out = Traces::new();
         for x in a {
-            for y in b {
-                if x.len() + y.len() <= limit {
-                    out.insert(x.cat(*y));
-                }
+            for bucket in by_len.iter().take((limit + 1).saturating_sub(x.len())) {
+                out.extend(bucket.iter().map(|y| x.cat(*y)));
             }
         }
         out
@@ -1979,22 +2029,34 @@ mod tests {
                     let mut pow = empty.clone();
                     let mut c = Traces::new();
                     let mut below_max = Traces::new();
-                    let mut k = 0u32;
-                    loop {
+                    for k in 0..min.min(self.limit as u32 + 1) {
                         if max.is_none_or(|m| k < m) {
                             below_max.extend(pow.iter().copied());
                         }
-                        let mut grew = false;
-                        if k >= min {
-                            for tr in &pow {
-                                grew |= c.insert(*tr);
+                        pow = cat(&pow, &bc, self.limit);
+                    }
+                    match max {
+                        Some(m) => {
+                            for k in min..=m {
+                                c.extend(pow.iter().copied());
+                                if k < m {
+                                    below_max.extend(pow.iter().copied());
+                                    pow = cat(&pow, &bc, self.limit);
+                                }
                             }
                         }
-                        if max.is_some_and(|m| k >= m) || (k >= min && !grew) || pow.is_empty() {
-                            break;
+                        None => {
+                            // Unbounded: close under further iterations, extending only the
+                            // traces that are new (empty iterations add nothing).
+                            bc.remove(&Tr::EMPTY);
+                            c.extend(pow.iter().copied());
+                            let mut frontier = pow;
+                            while !frontier.is_empty() {
+                                let grown = cat(&frontier, &bc, self.limit);
+                                frontier = grown.into_iter().filter(|t| c.insert(*t)).collect();
+                            }
+                            below_max.extend(c.iter().copied());
                         }
-                        pow = cat(&pow, &bc, self.limit);
-                        k += 1;
                     }
                     let mut pa = cat(&below_max, &bp, self.limit);
                     pa.extend(c.iter().copied());
@@ -2058,14 +2120,14 @@ mod tests {
     }
 
     /// Feed `w` with no-cascade semantics and check every step against reference 1.
-    fn check_language(p: &Particle, m: &ContentModel, w: &[u8]) {
+    fn check_language(p: &Particle, tree: &Tree, m: &ContentModel, w: &[u8]) {
         let mut st = m.start();
         let mut consumed: Vec<u8> = Vec::new();
         for &s in w {
             let before = format!("{st:?}");
             let r = m.step(&mut st, &mut |t| term_matches(t, s));
             consumed.push(s);
-            let viable = ref_viable(p, &consumed);
+            let viable = Ref::new(tree, &consumed).viable();
             assert_eq!(
                 r != Step::NoMatch,
                 viable,
@@ -2079,7 +2141,7 @@ mod tests {
             }
             assert_eq!(
                 m.is_final(&st),
-                ref_accepts(p, &consumed),
+                Ref::new(tree, &consumed).accepts(),
                 "finality of {consumed:?} in {p:?}"
             );
         }
@@ -2131,21 +2193,15 @@ mod tests {
         let cases: u32 = std::env::var("CM_PROPERTY_CASES")
             .ok()
             .and_then(|v| v.parse().ok())
-            .unwrap_or(1500);
-        let mut tt = [0f64; 3];
+            .unwrap_or(1000);
         for case in 0..cases {
             let p = gen_root(&mut rng);
             let mut words = short.clone();
-            for _ in 0..40 {
-                let n = rng.below(11) as usize;
+            for _ in 0..20 {
+                let n = rng.below(10) as usize;
                 words.push((0..n).map(|_| rng.below(4) as u8).collect());
             }
-            let t0 = std::time::Instant::now();
             let info = traces(&p, L);
-            tt[0] += t0.elapsed().as_secs_f64();
-            if t0.elapsed().as_secs_f64() > 0.5 {
-                eprintln!("SLOWTRACE {:?} {p:?}", t0.elapsed());
-            }
             // Words built from complete traces exercise the accepting paths.
             // Sorted: HashSet order differs between runs and the test must be deterministic.
             let mut complete: Vec<Tr> = info.complete.iter().copied().collect();
@@ -2168,22 +2224,17 @@ mod tests {
 
             // The automaton's language does not depend on UPA; the all-group matcher attributes
             // greedily and is only exact for UPA-valid groups.
-            let t0 = std::time::Instant::now();
             let compiled = ContentModel::compile(&p, &overlap);
             let unchecked = ContentModel::build(&p, None).expect("small models compile");
             assert!(!unchecked.approximated(), "case {case}: {p:?}");
             if compiled.is_ok() || matches!(unchecked.engine, Engine::Glushkov(_)) {
+                let tree = Tree::new(&p);
                 for w in &words {
-                    check_language(&p, &unchecked, w);
+                    check_language(&p, &tree, &unchecked, w);
                 }
-                assert_eq!(unchecked.is_emptiable(), ref_accepts(&p, &[]));
+                assert_eq!(unchecked.is_emptiable(), Ref::new(&tree, &[]).accepts());
             }
 
-            tt[1] += t0.elapsed().as_secs_f64();
-            if t0.elapsed().as_secs_f64() > 0.5 {
-                eprintln!("SLOWLANG {:?} {p:?}", t0.elapsed());
-            }
-            let t0 = std::time::Instant::now();
             let ref_amb = ref_ambiguous(&info);
             match compiled {
                 Ok(m) => {
@@ -2207,10 +2258,8 @@ mod tests {
                 }
                 Err(e) => panic!("case {case}: {e} for {p:?}"),
             }
-            tt[2] += t0.elapsed().as_secs_f64();
         }
         eprintln!("valid {valid}, ambiguous {ambiguous}, unwitnessed {unwitnessed}");
-        eprintln!("TIMING {tt:?}");
         assert!(valid > cases / 6 && ambiguous > cases / 10);
         assert_eq!(unwitnessed, 0);
     }

@@ -365,7 +365,7 @@ impl Loader {
             }
         };
         let file = self.docs[doc].file.clone();
-        let Some(name) = el.attr("name") else {
+        let Some(name) = el.attr("name").map(str::trim) else {
             return Err(err(
                 &file,
                 el.pos.line,
