@@ -90,6 +90,8 @@ struct Compiler<'l> {
         pending_values: Vec<(TypeId, String, Arc<Element>, Arc<str>)>,
     /// Nesting of particles and types being compiled (guards the stack).
     depth: u32,
+    /// Facets are being read from a simpleContent restriction (attributes may follow).
+    facets_in_complex: bool,
 }
 
 /// Deepest nesting of particles/types we compile; real contracts stay far below.
@@ -123,6 +125,7 @@ pub fn compile(loader: &Loader) -> Result<Model, LoadError> {
         pending_models: Vec::new(),
                 pending_values: Vec::new(),
         depth: 0,
+        facets_in_complex: false,
     };
     c.builtins();
     for (kind, q) in &loader.order {
@@ -672,6 +675,9 @@ impl<'l> Compiler<'l> {
             if matches!(name, "annotation" | "simpleType") {
                 continue;
             }
+            if self.facets_in_complex && matches!(name, "attribute" | "attributeGroup" | "anyAttribute") {
+                continue; // a simpleContent restriction's own attributes
+            }
             if matches!(
                 name,
                 "attribute"
@@ -1073,7 +1079,10 @@ impl<'l> Compiler<'l> {
                         let TypeDef::Simple(bt) = self.m.ty(content_base).clone() else {
                             return Err(self.err(doc, der, "simple content base is not simple"));
                         };
-                        let facets = self.facets(doc, der, content_base, &bt)?;
+                        self.facets_in_complex = true;
+                        let facets = self.facets(doc, der, content_base, &bt);
+                        self.facets_in_complex = false;
+                        let facets = facets?;
                         let id = self.alloc_type();
                         let ws = facets.white_space.unwrap_or(bt.white_space);
                         self.m.types[id as usize] = TypeDef::Simple(SimpleType {
@@ -1181,6 +1190,28 @@ impl<'l> Compiler<'l> {
                                 ));
                             }
                             particle.clone()
+                        }
+                        Content::Simple(st) if own_particle.is_none() => {
+                            // Only attributes are added: the content stays simple.
+                            let (attributes, wildcard) = self.merge_extension_attrs(
+                                doc,
+                                der,
+                                bc.attributes.clone(),
+                                bc.attribute_wildcard.clone(),
+                                own,
+                            )?;
+                            return Ok(ComplexType {
+                                name,
+                                base: Some(base),
+                                derivation: Derivation::Extension,
+                                content: Content::Simple(*st),
+                                attributes,
+                                attribute_wildcard: wildcard,
+                                abstract_,
+                                block,
+                                final_,
+                                line,
+                            });
                         }
                         Content::Simple(_) => {
                             return Err(self.err(
@@ -1921,13 +1952,6 @@ impl<'l> Compiler<'l> {
         if name == "xmlns" || !is_ncname(name) {
             return Err(self.err(doc, el, format!("'{name}' is not a valid attribute name")));
         }
-        if d.tns.as_deref() == Some(XSI_NS) {
-            return Err(self.err(
-                doc,
-                el,
-                "attributes cannot be declared in the xsi namespace",
-            ));
-        }
         let qualified = match el.attr("form") {
             Some("qualified") => true,
             Some("unqualified") => false,
@@ -1948,6 +1972,9 @@ impl<'l> Compiler<'l> {
         } else {
             None
         };
+        if ns == Some(XSI_NS) {
+            return Err(self.err(doc, el, "attributes cannot be declared in the xsi namespace"));
+        }
         let inline: Vec<&Element> = content_children(el).collect();
         let type_id = match (el.attr("type"), inline.as_slice()) {
             (Some(t), []) => {

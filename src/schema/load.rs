@@ -268,7 +268,10 @@ impl Loader {
                             ),
                         ));
                     }
-                    if ns == Some(crate::xml::XML_NS) {
+                    let local_xml_schema = child
+                        .attr("schemaLocation")
+                        .is_some_and(|l| !l.contains("://") && base_dir.join(l).is_file());
+                    if ns == Some(crate::xml::XML_NS) && !local_xml_schema {
                         // xml:lang & co. are built in; never fetch xml.xsd from the W3C.
                         continue;
                     }

@@ -654,10 +654,10 @@ impl<'m, 'a> Validator<'m, 'a> {
                                     TypeDef::Complex(c) => c.block,
                                     TypeDef::Simple(_) => Derivations::default(),
                                 };
-                                // Blocks on types met along the way apply too.
-                                let chain_block = chain_blocks(model, t, declared);
-                                if (used.extension && (elem_block.extension || type_block.extension || chain_block.extension))
-                                    || (used.restriction && (elem_block.restriction || type_block.restriction || chain_block.restriction))
+                                                                // cvc-elt.4.3: the element's and the declared type's blocks,
+                                // against every derivation step taken.
+                                if (used.extension && (elem_block.extension || type_block.extension))
+                                    || (used.restriction && (elem_block.restriction || type_block.restriction))
                                 {
                                     self.report(pos, "cvc-elt.4.3", format!("xsi:type '{lexical}' uses a derivation that is blocked"), Some(lexical.to_string()), None);
                                 } else {
@@ -1018,6 +1018,14 @@ impl<'m, 'a> Validator<'m, 'a> {
                     None,
                 );
             }
+            // cvc-elt.5.2.2.1: a fixed value leaves no room for element children.
+            if has_children
+                && !nil
+                && elem.is_some_and(|e| model.element(e).constraint.as_ref().is_some_and(|c| c.is_fixed()))
+                && matches!(model.ty(type_id), TypeDef::Complex(ComplexType { content: Content::Elements { mixed: true, .. }, .. }))
+            {
+                self.report(pos, "cvc-elt.5.2.2.1", "an element with a fixed value must not have element children".into(), None, None);
+            }
             // Simple value.
             let simple_type = match model.ty(type_id) {
                 TypeDef::Simple(_) => Some(type_id),
@@ -1158,27 +1166,37 @@ impl<'m, 'a> Validator<'m, 'a> {
                     continue;
                 }
                 let rel = &names[sd..];
-                for (fi, field) in ic.fields.iter().enumerate() {
+                                for (fi, field) in ic.fields.iter().enumerate() {
+                    // A node matched by several alternatives of one field counts once.
+                    let mut matched_attrs: Vec<usize> = Vec::new();
+                    let mut matched_element = false;
                     for p in field {
                         if !path_matches(p, rel) {
                             continue;
                         }
                         match &p.attribute {
                             Some(test) => {
-                                                                for (ans, alocal, avalue) in &eff {
-                                    if test.matches(ans.as_deref(), alocal) {
-                                        let v = self.attr_key(ans.as_deref(), alocal, avalue, depth);
-                                        self.set_field(si, sel, fi, v, pos);
+                                for (ai, (ans, alocal, _)) in eff.iter().enumerate() {
+                                    if test.matches(ans.as_deref(), alocal) && !matched_attrs.contains(&ai) {
+                                        matched_attrs.push(ai);
                                     }
                                 }
                             }
-                            None => self.pending_fields.push(PendingField {
-                                scope: si,
-                                selected: sel,
-                                field: fi,
-                                depth,
-                            }),
+                            None => matched_element = true,
                         }
+                    }
+                    for ai in matched_attrs {
+                        let (ans, alocal, avalue) = &eff[ai];
+                        let v = self.attr_key(ans.as_deref(), alocal, avalue, depth);
+                        self.set_field(si, sel, fi, v, pos);
+                    }
+                    if matched_element {
+                        self.pending_fields.push(PendingField {
+                            scope: si,
+                            selected: sel,
+                            field: fi,
+                            depth,
+                        });
                     }
                 }
             }
@@ -1188,7 +1206,7 @@ impl<'m, 'a> Validator<'m, 'a> {
             for &ic in &model.element(e).identity {
                 self.scopes.push(IcScope {
                     ic,
-                    depth: depth - 1,
+                    depth,
                     rows: Vec::new(),
                     keys: HashSet::new(),
                     selected: Vec::new(),
@@ -1529,30 +1547,6 @@ fn id_kind(model: &Model, t: TypeId) -> Option<Builtin> {
         }
     }
     None
-}
-
-/// `block` on the complex types passed through between an xsi:type and the declared type.
-fn chain_blocks(model: &Model, from: TypeId, to: TypeId) -> Derivations {
-    let mut d = Derivations::default();
-    let mut cur = from;
-    for _ in 0..256 {
-        if cur == to {
-            break;
-        }
-        match model.ty(cur).base() {
-            Some(b) if b != cur => {
-                if b != to
-                    && let TypeDef::Complex(bc) = model.ty(b)
-                {
-                    d.extension |= bc.block.extension;
-                    d.restriction |= bc.block.restriction;
-                }
-                cur = b;
-            }
-            _ => break,
-        }
-    }
-    d
 }
 
 /// Identity-constraint keys compare values in their value space, per primitive type.

@@ -122,7 +122,7 @@ pub struct Tokenizer<'a> {
 }
 
 fn decode_utf16(bytes: &[u8], big_endian: bool) -> Option<Vec<u8>> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return None;
     }
     let units = bytes.chunks_exact(2).map(|c| {
