@@ -138,3 +138,40 @@ fn unresolvable_import_names_file_line_and_location() {
     let (code, out, err) = oir(&["validate", "--xsd", &xsd, "--catalog", &cat, &doc]);
     assert_eq!(code, 0, "{out}{err}");
 }
+
+#[test]
+fn validate_on_a_service_pack_reports_schema_and_rule_findings_together() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let wsdl = format!("{root}/schemas/SF1590_A/wsdl/context/ModtagFinansbilag.wsdl");
+    let unbalanced = format!("{root}/schemas/SF1590_A/rule-examples/SF1590A-BAL-001.xml");
+    let (code, out, err) = oir(&["validate", "--wsdl", &wsdl, &unbalanced]);
+    assert_eq!(code, 1, "{out}{err}");
+    for needle in [
+        "SF1590A-BAL-001",
+        "OIR-A-001",
+        "da: ",
+        "remedy: ",
+        "afhjælpning: ",
+        "fin:Finansbilag",
+    ] {
+        assert!(out.contains(needle), "missing {needle}: {out}");
+    }
+    // Schema only: the unbalanced voucher is schema-valid.
+    let (code, out, _) = oir(&["validate", "--no-rules", "--wsdl", &wsdl, &unbalanced]);
+    assert_eq!(code, 0, "{out}");
+    // A schema error and a rule finding in one report.
+    let text = std::fs::read_to_string(&unbalanced).unwrap();
+    let both = text.replacen("<fin:Beloeb>", "<fin:Beloeb>x", 1);
+    let d = scratch("pack");
+    let doc = write(&d, "both.xml", &both);
+    let (code, out, _) = oir(&["validate", "--wsdl", &wsdl, "--format", "json", &doc]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let sources: Vec<String> = v["documents"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["source"].to_string())
+        .collect();
+    assert!(sources.iter().any(|s| s.contains("schema")), "{out}");
+}

@@ -52,6 +52,13 @@ pub struct ValidateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Schema only: skip the ØiR business rules (they run by default when the WSDL belongs
+    /// to an SF1590 service pack).
+    #[arg(long)]
+    pub no_rules: bool,
+    /// Context for the business rules (today, sender, known accounts, IDs received; YAML).
+    #[arg(long, requires = "wsdl")]
+    pub context: Option<PathBuf>,
     /// Documents to validate.
     #[arg(required = true)]
     pub documents: Vec<PathBuf>,

@@ -85,7 +85,7 @@ fn data<T>(
     }
 }
 
-fn check(args: &RulesCheckArgs) -> i32 {
+pub(crate) fn check(args: &RulesCheckArgs) -> i32 {
     let opts = match &args.catalog {
         Some(c) => match LoadOptions::read_catalog(c) {
             Ok(o) => o,

@@ -19,6 +19,21 @@ struct DocReport {
 }
 
 pub fn run(args: &ValidateArgs) -> i32 {
+    // An ØiR service pack: schema findings and business-rule findings together.
+    if let Some(wsdl) = &args.wsdl
+        && !args.no_rules
+        && crate::oir::engine::integration_in(&wsdl.to_string_lossy()).is_some()
+    {
+        return super::rules::check(&super::RulesCheckArgs {
+            wsdl: wsdl.clone(),
+            context: args.context.clone(),
+            sortiment: None,
+            omsaetningstabel: None,
+            catalog: args.catalog.clone(),
+            format: args.format,
+            documents: args.documents.clone(),
+        });
+    }
     let opts = match &args.catalog {
         Some(c) => match LoadOptions::read_catalog(c) {
             Ok(o) => o,

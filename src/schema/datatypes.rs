@@ -1561,7 +1561,10 @@ impl DateTime {
                 v.month = c.two()?;
                 // Only "--MM": the first edition's "--MM--" was removed by erratum E2-12
                 // (the W3C suite expects it rejected; the few tests saying otherwise are
-                // queried under bug 6901).
+                // queried under bug 6901). No time zone starts with "--", so say why.
+                if c.b.get(c.i..c.i + 2) == Some(b"--".as_slice()) {
+                    return Err("'--MM--' is the withdrawn first-edition form; use '--MM'");
+                }
                 v.day = 1;
             }
             _ => return Err("not a date/time type"),
@@ -3469,6 +3472,7 @@ mod tests {
                 "-05",
             ],
         );
+        assert!(p(GMonth, "--03--").unwrap_err().contains("use '--MM'"));
     }
 
     #[test]
