@@ -87,7 +87,7 @@ struct Compiler<'l> {
     /// Content particles waiting for substitution groups to be complete.
     pending_models: Vec<(TypeId, Arc<str>, u32)>,
     /// Default/fixed values to check once all types are complete.
-        pending_values: Vec<(TypeId, String, Arc<Element>, Arc<str>)>,
+    pending_values: Vec<(TypeId, String, Arc<Element>, Arc<str>)>,
     /// Nesting of particles and types being compiled (guards the stack).
     depth: u32,
     /// Facets are being read from a simpleContent restriction (attributes may follow).
@@ -123,7 +123,7 @@ pub fn compile(loader: &Loader) -> Result<Model, LoadError> {
         redef: Vec::new(),
         redef_types: HashMap::new(),
         pending_models: Vec::new(),
-                pending_values: Vec::new(),
+        pending_values: Vec::new(),
         depth: 0,
         facets_in_complex: false,
     };
@@ -380,7 +380,11 @@ impl<'l> Compiler<'l> {
     ) -> R<()> {
         self.depth += 1;
         let r = if self.depth > MAX_NESTING {
-            Err(self.err(doc, el, format!("schema nesting deeper than {MAX_NESTING} levels (recursive definitions?)")))
+            Err(self.err(
+                doc,
+                el,
+                format!("schema nesting deeper than {MAX_NESTING} levels (recursive definitions?)"),
+            ))
         } else {
             self.compile_type_inner(id, doc, el, name)
         };
@@ -675,7 +679,9 @@ impl<'l> Compiler<'l> {
             if matches!(name, "annotation" | "simpleType") {
                 continue;
             }
-            if self.facets_in_complex && matches!(name, "attribute" | "attributeGroup" | "anyAttribute") {
+            if self.facets_in_complex
+                && matches!(name, "attribute" | "attributeGroup" | "anyAttribute")
+            {
                 continue; // a simpleContent restriction's own attributes
             }
             if matches!(
@@ -826,12 +832,25 @@ impl<'l> Compiler<'l> {
         bt: &SimpleType,
     ) -> R<()> {
         let bad = |m: &str| Err(self.err(doc, r, m.to_string()));
-        if f.length.is_some() && (f.min_length.is_some() || f.max_length.is_some()) {
-            // Allowed in XSD 1.0 errata only when consistent; we accept equal bounds.
-            let l = f.length.unwrap_or(0);
-            if f.min_length.is_some_and(|m| m > l) || f.max_length.is_some_and(|m| m < l) {
-                return bad("length conflicts with minLength/maxLength");
+        if let Some(l) = f.length
+            && (f.min_length.is_some() || f.max_length.is_some())
+        {
+            // XSD 1.0 2nd edition: not together in one step; processors (and the W3C
+            // suite) accept consistent values on list types.
+            let consistent =
+                f.min_length.is_none_or(|m| m <= l) && f.max_length.is_none_or(|m| m >= l);
+            if !(matches!(bt.variety, Variety::List(_)) && consistent) {
+                return bad(
+                    "length cannot be combined with minLength or maxLength in one restriction",
+                );
             }
+        }
+        // Built-in integer types have fractionDigits fixed at 0.
+        if let (Some(fd), Variety::Atomic(b)) = (f.fraction_digits, &bt.variety)
+            && fd != 0
+            && b.implicit_fraction_digits() == Some(0)
+        {
+            return bad("fractionDigits is fixed at 0 for integer types");
         }
         if let (Some(a), Some(b)) = (f.min_length, f.max_length)
             && a > b
@@ -1305,7 +1324,9 @@ impl<'l> Compiler<'l> {
                             "a restriction cannot make element-only content mixed",
                         ));
                     }
-                    if own_particle.as_ref().is_some_and(|p| !particle_is_empty(p)) && matches!(bc.content, Content::Empty) {
+                    if own_particle.as_ref().is_some_and(|p| !particle_is_empty(p))
+                        && matches!(bc.content, Content::Empty)
+                    {
                         return Err(self.err(
                             doc,
                             der,
@@ -1458,10 +1479,14 @@ impl<'l> Compiler<'l> {
     }
 
     /// Compile a particle. `top` = directly the content of a type (where xs:all may be).
-        fn particle(&mut self, doc: usize, el: &Element, top: bool) -> R<Option<Particle>> {
+    fn particle(&mut self, doc: usize, el: &Element, top: bool) -> R<Option<Particle>> {
         self.depth += 1;
         let r = if self.depth > MAX_NESTING {
-            Err(self.err(doc, el, format!("schema nesting deeper than {MAX_NESTING} levels (recursive definitions?)")))
+            Err(self.err(
+                doc,
+                el,
+                format!("schema nesting deeper than {MAX_NESTING} levels (recursive definitions?)"),
+            ))
         } else {
             self.particle_inner(doc, el, top)
         };
@@ -1867,7 +1892,7 @@ impl<'l> Compiler<'l> {
     }
 
     fn resolve_group(&mut self, doc: usize, at: &Element, q: &QName) -> R<Option<Particle>> {
-                if let Some(orig) = self.redef_lookup(Kind::Group, q) {
+        if let Some(orig) = self.redef_lookup(Kind::Group, q) {
             // Inside a redefinition the group refers to the original (which may itself
             // redefine an older one).
             if let Some(older) = &orig.original {
@@ -1973,7 +1998,11 @@ impl<'l> Compiler<'l> {
             None
         };
         if ns == Some(XSI_NS) {
-            return Err(self.err(doc, el, "attributes cannot be declared in the xsi namespace"));
+            return Err(self.err(
+                doc,
+                el,
+                "attributes cannot be declared in the xsi namespace",
+            ));
         }
         let inline: Vec<&Element> = content_children(el).collect();
         let type_id = match (el.attr("type"), inline.as_slice()) {
@@ -2169,9 +2198,10 @@ impl<'l> Compiler<'l> {
     }
 
     fn resolve_agroup(&mut self, doc: usize, at: &Element, q: &QName) -> R<AttrSet> {
-                if let Some(orig) = self.redef_lookup(Kind::AttributeGroup, q) {
+        if let Some(orig) = self.redef_lookup(Kind::AttributeGroup, q) {
             if let Some(older) = &orig.original {
-                self.redef.push((Kind::AttributeGroup, q.clone(), (**older).clone()));
+                self.redef
+                    .push((Kind::AttributeGroup, q.clone(), (**older).clone()));
             }
             let r = self.attr_set(orig.doc, &orig.el);
             if orig.original.is_some() {

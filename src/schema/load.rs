@@ -117,7 +117,10 @@ impl Loader {
     ) -> Result<usize, LoadError> {
         let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
         // A document with its own target namespace is the same whoever includes it.
-        for key in [(canonical.clone(), chameleon_tns.clone()), (canonical.clone(), None)] {
+        for key in [
+            (canonical.clone(), chameleon_tns.clone()),
+            (canonical.clone(), None),
+        ] {
             if let Some(&i) = self.loaded.get(&key)
                 && (key.1.is_some() || !self.docs[i].chameleon)
             {
@@ -211,6 +214,7 @@ impl Loader {
             }
         }
         self.docs.push(doc);
+        check_ids(&root, &file)?;
 
         for child in root.elements() {
             if child.ns.as_deref() != Some(XSD_NS) {
@@ -451,6 +455,41 @@ fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Schema-for-schemas rule: `id` attributes of schema components are NCNames, unique per document.
+fn check_ids(root: &Element, file: &str) -> Result<(), LoadError> {
+    fn walk<'e>(el: &'e Element, seen: &mut Vec<&'e str>, file: &str) -> Result<(), LoadError> {
+        if el.ns.as_deref() == Some(XSD_NS) {
+            if let Some(id) = el.attr("id") {
+                let id = id.trim();
+                if !is_ncname(id) {
+                    return Err(err(
+                        file,
+                        el.pos.line,
+                        format!("id='{id}' is not a valid NCName"),
+                    ));
+                }
+                if seen.contains(&id) {
+                    return Err(err(
+                        file,
+                        el.pos.line,
+                        format!("id '{id}' is used twice in this schema document"),
+                    ));
+                }
+                seen.push(id);
+            }
+            // Appinfo and documentation hold foreign content.
+            if el.local == "appinfo" || el.local == "documentation" {
+                return Ok(());
+            }
+        }
+        for c in el.elements() {
+            walk(c, seen, file)?;
+        }
+        Ok(())
+    }
+    walk(root, &mut Vec::new(), file)
 }
 
 pub fn is_ncname(s: &str) -> bool {
