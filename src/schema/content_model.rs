@@ -96,6 +96,8 @@ const MAX_POSITIONS: usize = 200_000;
 const MAX_EDGES: usize = 2_000_000;
 /// Deeper particle trees are rejected instead of risking stack exhaustion in the recursion.
 const MAX_DEPTH: usize = 256;
+/// Bound on the work spent exploring configuration sets for UPA in models with unrolled copies.
+const UPA_EXPLORATION_LIMIT: usize = 4_000_000;
 /// Configurations stored without heap allocation.
 const INLINE: usize = 4;
 
@@ -172,7 +174,7 @@ pub struct ContentModel {
     terms: Vec<TermId>,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct Config {
     pos: u32,
     count: u32,
@@ -649,17 +651,12 @@ impl Automaton {
         seen
     }
 
-    /// UPA: from any reachable state, no two simultaneously enabled edges may lead to different
-    /// original particles whose terms overlap.
-    fn check_upa(&self, overlap: &dyn Fn(TermId, TermId) -> bool) -> Result<(), ModelError> {
+    /// UPA, first pass: from every reachable position, no two edges that can be enabled
+    /// together may lead to different original particles whose terms overlap. Without
+    /// unrolled copies every prefix leaves the automaton at a single position, so this pass
+    /// is exact; with copies, [`Self::check_upa_copies`] follows up.
+    fn check_upa_positions(&self, upa: &mut Upa<'_>) -> Result<(), ModelError> {
         let reachable = self.reachable();
-        // Follow sets often repeat (every member of a repeated choice) or nest (a run of
-        // optional elements yields suffixes of the run's first set). A set contained in one
-        // already checked needs no pairwise check; remembering, per particle, the largest
-        // checked set containing it finds such a superset cheaply.
-        let mut checked: Vec<Vec<(u32, TermId)>> = Vec::new();
-        let mut largest: HashMap<u32, usize> = HashMap::new();
-        let mut cache: HashMap<(TermId, TermId), bool> = HashMap::new();
         let mut cand: Vec<(u32, TermId)> = Vec::new();
         for (p, info) in self.pos.iter().enumerate() {
             if !reachable[p] {
@@ -675,37 +672,55 @@ impl Automaton {
                     cand.push((t.orig, t.term));
                 }
             }
-            cand.sort_unstable();
-            cand.dedup();
-            if cand.len() < 2 {
-                continue;
+            upa.check(&mut cand)?;
+        }
+        Ok(())
+    }
+
+    /// Whether unrolling produced several positions for one original particle.
+    fn has_copies(&self) -> bool {
+        let mut seen = HashSet::new();
+        !self.pos.iter().skip(1).all(|p| seen.insert(p.orig))
+    }
+
+    /// UPA, second pass for models with unrolled copies: copies of one particle can be active
+    /// together (e.g. after `b b` in `((b{1,2} | c){2}, c+)` either the first copy counted two
+    /// `b`s or each copy took one), and their follow sets can then conflict although no single
+    /// position's do. Explore the reachable configuration sets, one transition per original
+    /// particle, exactly as `step` would. The exploration is bounded; past the bound only the
+    /// first pass has been applied.
+    fn check_upa_copies(&self, upa: &mut Upa<'_>) -> Result<(), ModelError> {
+        let mut seen: HashSet<Vec<Config>> = HashSet::new();
+        let mut queue = std::collections::VecDeque::new();
+        let start = vec![Config { pos: 0, count: 0 }];
+        seen.insert(start.clone());
+        queue.push_back(start);
+        let mut work = 0usize;
+        let mut succ: Vec<(u32, TermId, Config)> = Vec::new();
+        let mut cand: Vec<(u32, TermId)> = Vec::new();
+        while let Some(set) = queue.pop_front() {
+            succ.clear();
+            self.for_each_enabled(&set, |to, next| succ.push((to.orig, to.term, next)));
+            work += succ.len() + set.len();
+            if work > UPA_EXPLORATION_LIMIT || seen.len() > UPA_EXPLORATION_LIMIT / 16 {
+                break;
             }
-            let covered = largest
-                .get(&cand[0].0)
-                .and_then(|&i| checked.get(i))
-                .is_some_and(|sup| is_sorted_subset(&cand, sup));
-            if covered {
-                continue;
-            }
-            for (i, &(_, a)) in cand.iter().enumerate() {
-                for &(_, b) in &cand[i + 1..] {
-                    let hit = a == b || *cache.entry((a, b)).or_insert_with(|| overlap(a, b));
-                    if hit {
-                        return Err(ModelError::Ambiguous {
-                            first: a,
-                            second: b,
-                        });
-                    }
+            cand.clear();
+            cand.extend(succ.iter().map(|&(orig, term, _)| (orig, term)));
+            upa.check(&mut cand)?;
+            succ.sort_unstable();
+            for group in succ.chunk_by(|a, b| a.0 == b.0) {
+                let mut next = ConfigSet::new();
+                for &(_, _, c) in group {
+                    next.push(c);
+                }
+                next.normalize(&self.pos);
+                let next = next.as_slice();
+                if !seen.contains(next) {
+                    seen.insert(next.to_vec());
+                    queue.push_back(next.to_vec());
                 }
             }
-            let idx = checked.len();
-            for &(orig, _) in &cand {
-                let slot = largest.entry(orig).or_insert(idx);
-                if checked.get(*slot).is_none_or(|s| s.len() < cand.len()) {
-                    *slot = idx;
-                }
-            }
-            checked.push(cand.clone());
         }
         Ok(())
     }
@@ -717,9 +732,9 @@ impl Automaton {
         dedup_terms(by_orig.into_iter().map(|(_, t)| t))
     }
 
-    fn step(&self, set: &mut ConfigSet, matches: &mut dyn FnMut(TermId) -> bool) -> Step {
-        let mut next = ConfigSet::new();
-        for c in set.as_slice() {
+    /// Calls `f(target, successor)` for every edge enabled in `set`.
+    fn for_each_enabled(&self, set: &[Config], mut f: impl FnMut(&Pos, Config)) {
+        for c in set {
             let Some(from) = self.pos.get(c.pos as usize) else {
                 continue;
             };
@@ -730,21 +745,30 @@ impl Automaton {
                 let Some(to) = self.pos.get(e.target as usize) else {
                     continue;
                 };
-                if !matches(to.term) {
-                    continue;
-                }
                 let mut count = if e.cont { c.count.saturating_add(1) } else { 1 };
                 // Unbounded leaves only need to know whether min was reached; capping keeps
                 // counts from growing without bound and lets equal configurations merge.
                 if to.max.is_none() {
                     count = count.min(to.min.max(1));
                 }
-                next.push(Config {
-                    pos: e.target,
-                    count,
-                });
+                f(
+                    to,
+                    Config {
+                        pos: e.target,
+                        count,
+                    },
+                );
             }
         }
+    }
+
+    fn step(&self, set: &mut ConfigSet, matches: &mut dyn FnMut(TermId) -> bool) -> Step {
+        let mut next = ConfigSet::new();
+        self.for_each_enabled(set.as_slice(), |to, c| {
+            if matches(to.term) {
+                next.push(c);
+            }
+        });
         next.normalize(&self.pos);
         let Some(first) = next.as_slice().first() else {
             return Step::NoMatch;
@@ -756,18 +780,7 @@ impl Automaton {
 
     fn expected(&self, set: &ConfigSet) -> Vec<TermId> {
         let mut out: Vec<(u32, TermId)> = Vec::new();
-        for c in set.as_slice() {
-            let Some(from) = self.pos.get(c.pos as usize) else {
-                continue;
-            };
-            for e in self.edges_of(c.pos as usize) {
-                if Self::enabled(from, c.count, e)
-                    && let Some(to) = self.pos.get(e.target as usize)
-                {
-                    out.push((to.orig, to.term));
-                }
-            }
-        }
+        self.for_each_enabled(set.as_slice(), |to, _| out.push((to.orig, to.term)));
         out.sort_unstable();
         dedup_terms(out.into_iter().map(|(_, t)| t))
     }
@@ -778,6 +791,66 @@ impl Automaton {
                 .get(c.pos as usize)
                 .is_some_and(|p| p.last && c.count >= p.min)
         })
+    }
+}
+
+/// Pairwise UPA check of candidate sets `(original particle, term)`.
+struct Upa<'a> {
+    overlap: &'a dyn Fn(TermId, TermId) -> bool,
+    cache: HashMap<(TermId, TermId), bool>,
+    /// Sets already found conflict-free. Candidate sets often repeat (every member of a
+    /// repeated choice) or nest (a run of optional elements yields suffixes of the run's first
+    /// set); a set contained in a checked one needs no pairwise check. `largest` remembers,
+    /// per particle, the largest checked set containing it, which finds such supersets cheaply.
+    checked: Vec<Vec<(u32, TermId)>>,
+    largest: HashMap<u32, usize>,
+}
+
+impl<'a> Upa<'a> {
+    fn new(overlap: &'a dyn Fn(TermId, TermId) -> bool) -> Self {
+        Upa {
+            overlap,
+            cache: HashMap::new(),
+            checked: Vec::new(),
+            largest: HashMap::new(),
+        }
+    }
+
+    fn check(&mut self, cand: &mut Vec<(u32, TermId)>) -> Result<(), ModelError> {
+        cand.sort_unstable();
+        cand.dedup();
+        if cand.len() < 2 {
+            return Ok(());
+        }
+        let covered = self
+            .largest
+            .get(&cand[0].0)
+            .and_then(|&i| self.checked.get(i))
+            .is_some_and(|sup| is_sorted_subset(cand, sup));
+        if covered {
+            return Ok(());
+        }
+        for (i, &(_, a)) in cand.iter().enumerate() {
+            for &(_, b) in &cand[i + 1..] {
+                let overlap = self.overlap;
+                let hit = a == b || *self.cache.entry((a, b)).or_insert_with(|| overlap(a, b));
+                if hit {
+                    return Err(ModelError::Ambiguous {
+                        first: a,
+                        second: b,
+                    });
+                }
+            }
+        }
+        let idx = self.checked.len();
+        for &(orig, _) in cand.iter() {
+            let slot = self.largest.entry(orig).or_insert(idx);
+            if self.checked.get(*slot).is_none_or(|s| s.len() < cand.len()) {
+                *slot = idx;
+            }
+        }
+        self.checked.push(cand.clone());
+        Ok(())
     }
 }
 
@@ -932,7 +1005,11 @@ impl ContentModel {
         let frag = b.particle(root, 0)?;
         let (automaton, approximated) = b.finish(frag)?;
         if let Some(overlap) = overlap {
-            automaton.check_upa(overlap)?;
+            let mut upa = Upa::new(overlap);
+            automaton.check_upa_positions(&mut upa)?;
+            if automaton.has_copies() {
+                automaton.check_upa_copies(&mut upa)?;
+            }
         }
         Ok(ContentModel {
             terms: automaton.terms(),
@@ -1226,6 +1303,25 @@ mod tests {
         // Copies of one particle from unrolling are not a violation.
         assert_eq!(amb(&seqc(vec![tc(A, 0, Some(1))], 3, Some(3))), None);
         assert_eq!(amb(&seqc(vec![tc(A, 2, Some(3))], 0, None)), None);
+        // Copies of one particle active together: after `b b`, a `c` may be the second copy's
+        // `c` or the trailing `c+`, though no single position has both in its follow set.
+        assert_eq!(
+            amb(&seq(vec![
+                choc(vec![tc(B, 1, Some(2)), t(C)], 2, Some(2)),
+                tc(C, 1, None)
+            ])),
+            Some(ModelError::Ambiguous {
+                first: C,
+                second: C,
+            })
+        );
+        assert_eq!(
+            amb(&seq(vec![
+                choc(vec![tc(B, 1, Some(2)), t(C)], 2, Some(2)),
+                tc(D, 1, None)
+            ])),
+            None
+        );
         // Positions that cannot be reached do not count.
         assert_eq!(
             amb(&seq(vec![t(C), cho(vec![]), cho(vec![t(A), t(A)])])),
@@ -1585,6 +1681,16 @@ mod tests {
                 second: 150,
             })
         );
+    }
+
+    #[test]
+    fn copy_exploration_is_bounded() {
+        // Copies plus a large counter: many configuration sets, explored within the budget.
+        let p = seqc(vec![tc(A, 1, Some(100_000)), t(B)], 2, Some(2));
+        let m = compile(&p);
+        assert!(accepts(&m, &[0, 0, 1, 0, 1]));
+        let p = seqc(vec![tc(A, 1, Some(100_000)), tc(B, 0, Some(1))], 2, Some(2));
+        assert!(ContentModel::compile(&p, &overlap).is_err());
     }
 
     #[test]

@@ -215,6 +215,7 @@ impl Loader {
         }
         self.docs.push(doc);
         check_ids(&root, &file)?;
+        super::structure::check(&root, &file)?;
 
         for child in root.elements() {
             if child.ns.as_deref() != Some(XSD_NS) {

@@ -5,14 +5,17 @@
 //! WSDL) → `compile` (components, derivations, content-model automata) → `validate`
 //! (streaming instance validation producing [`Finding`]s).
 
+pub mod boundaries;
 pub mod compile;
 pub mod content_model;
 pub mod datatypes;
+pub mod generate;
 pub mod inspect;
 pub mod load;
 pub mod model;
 pub mod regex;
 pub mod simple;
+pub mod structure;
 pub mod validate;
 pub mod wsdl;
 

@@ -1,0 +1,1 @@
+//! Boundary-value cases from facets (work in progress).

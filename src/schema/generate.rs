@@ -1,0 +1,1 @@
+//! Schema-driven generation of valid instances (work in progress).
