@@ -99,6 +99,10 @@ struct Validator<'m, 'a> {
     roots: Roots,
     envelope: EnvelopeInfo,
     max_findings: usize,
+    /// Looked up once: every element frame starts with it.
+    any_type: TypeId,
+    /// Reused for the current element's namespace (no allocation per element).
+    ns_buf: String,
 }
 
 /// Validate a document. Stops collecting after `max_findings` (the rest is counted).
@@ -117,6 +121,8 @@ pub fn validate(model: &Model, xml: &[u8], roots: Roots) -> (Validation, Envelop
         roots,
         envelope: EnvelopeInfo::default(),
         max_findings: 1000,
+        any_type: model.any_type(),
+        ns_buf: String::new(),
     };
     let mut tok = Tokenizer::new(&input);
     loop {
@@ -211,7 +217,7 @@ impl<'m, 'a> Validator<'m, 'a> {
         if let Err(m) = self.ns.push(&attrs) {
             self.report(pos, "namespace", m, None, None);
         }
-        let (prefix, local) = split_qname(&qname);
+        let (prefix, _) = split_qname(&qname);
         let ns_idx = match prefix {
             None => self.ns.lookup_index(""),
             Some(p) => match self.ns.lookup_index(p) {
@@ -228,11 +234,19 @@ impl<'m, 'a> Validator<'m, 'a> {
                 }
             },
         };
-        let ns: Option<String> = ns_idx
-            .map(|i| self.ns.uri_at(i))
-            .filter(|u| !u.is_empty())
-            .map(str::to_string);
-        let local = local.to_string();
+        // No allocation per element: the namespace goes through a reused buffer and the
+        // local name is borrowed from the input.
+        let mut ns_buf = std::mem::take(&mut self.ns_buf);
+        ns_buf.clear();
+        let has_ns = match ns_idx.map(|i| self.ns.uri_at(i)) {
+            Some(u) if !u.is_empty() => {
+                ns_buf.push_str(u);
+                true
+            }
+            _ => false,
+        };
+        let qn = qname.clone();
+        let local = split_qname(&qn).1;
 
         // Sibling position, for paths like /a/b[3].
         let index = match self.frames.last_mut() {
@@ -258,7 +272,7 @@ impl<'m, 'a> Validator<'m, 'a> {
             child_counts: Vec::new(),
             pos,
             mode: Mode::Skip,
-            type_id: self.model.any_type(),
+            type_id: self.any_type,
             elem: None,
             cm: None,
             content_error: false,
@@ -270,9 +284,15 @@ impl<'m, 'a> Validator<'m, 'a> {
         };
 
         // Decide how this element is validated (findings then point at this element).
-                self.frames.push(frame);
-        let xsi_type = self.xsi_type_of(&attrs);
-        let decided = self.decide(ns.as_deref(), &local, pos, xsi_type);
+        self.frames.push(frame);
+        let ns = has_ns.then_some(ns_buf.as_str());
+        self.start_typed(ns, local, &attrs, pos);
+        self.ns_buf = ns_buf;
+    }
+
+    fn start_typed(&mut self, ns: Option<&str>, local: &str, attrs: &[RawAttr<'a>], pos: Pos) {
+        let xsi_type = self.xsi_type_of(attrs);
+        let decided = self.decide(ns, local, pos, xsi_type);
         let depth = self.frames.len();
         match decided {
             Decision::Envelope(k) => {
@@ -285,17 +305,17 @@ impl<'m, 'a> Validator<'m, 'a> {
             }
             Decision::Lax => {
                 self.frames[depth - 1].mode = Mode::Lax;
-                self.lax_attributes(&attrs, pos);
+                self.lax_attributes(attrs, pos);
             }
             Decision::Element(e) => {
-                self.begin_typed(Some(e), self.model.element(e).type_id, &attrs, pos)
+                self.begin_typed(Some(e), self.model.element(e).type_id, attrs, pos)
             }
-            Decision::Type(t) => self.begin_typed(None, t, &attrs, pos),
+            Decision::Type(t) => self.begin_typed(None, t, attrs, pos),
         }
-        self.identity_start(&attrs, &ns, &local, pos);
+        self.identity_start(attrs, pos);
     }
 
-        /// The type an `xsi:type` attribute names, when it resolves (checked again, with
+    /// The type an `xsi:type` attribute names, when it resolves (checked again, with
     /// messages, once the element is known).
     fn xsi_type_of(&self, attrs: &[RawAttr<'a>]) -> Option<TypeId> {
         let a = attrs.iter().find(|a| {
@@ -303,11 +323,24 @@ impl<'m, 'a> Validator<'m, 'a> {
         })?;
         let (prefix, local) = split_qname(a.value.trim());
         let tns = self.ns.resolve_prefix(prefix.unwrap_or(""))?;
-        let q = QName::new(if tns.is_empty() { None } else { Some(tns.as_str()) }, local);
+        let q = QName::new(
+            if tns.is_empty() {
+                None
+            } else {
+                Some(tns.as_str())
+            },
+            local,
+        );
         self.model.global_type(&q)
     }
 
-    fn decide(&mut self, ns: Option<&str>, local: &str, pos: Pos, xsi_type: Option<TypeId>) -> Decision {
+    fn decide(
+        &mut self,
+        ns: Option<&str>,
+        local: &str,
+        pos: Pos,
+        xsi_type: Option<TypeId>,
+    ) -> Decision {
         let model = self.model;
         let n = self.frames.len();
         let parent = if n >= 2 {
@@ -331,7 +364,7 @@ impl<'m, 'a> Validator<'m, 'a> {
                 );
                 return Decision::Skip;
             }
-                        return match (model.global_element(ns, local), xsi_type) {
+            return match (model.global_element(ns, local), xsi_type) {
                 (Some(e), _) => Decision::Element(e),
                 // No declaration, but xsi:type names a type: validate against it.
                 (None, Some(t)) => Decision::Type(t),
@@ -406,7 +439,7 @@ impl<'m, 'a> Validator<'m, 'a> {
                 }
             }
             Mode::Skip => Decision::Skip,
-                        Mode::Lax => match (model.global_element(ns, local), xsi_type) {
+            Mode::Lax => match (model.global_element(ns, local), xsi_type) {
                 (Some(e), _) => Decision::Element(e),
                 (None, Some(t)) => Decision::Type(t),
                 (None, None) => Decision::Lax,
@@ -479,19 +512,21 @@ impl<'m, 'a> Validator<'m, 'a> {
                             (Term::Element { .. }, Some(e)) => Decision::Element(e),
                             (Term::Wildcard(w), _) => match w.process {
                                 Process::Skip => Decision::Skip,
-                                                                Process::Lax => match (model.global_element(ns, local), xsi_type) {
+                                Process::Lax => match (model.global_element(ns, local), xsi_type) {
                                     (Some(e), _) => Decision::Element(e),
                                     (None, Some(t)) => Decision::Type(t),
                                     (None, None) => Decision::Lax,
                                 },
-                                Process::Strict => match (model.global_element(ns, local), xsi_type) {
-                                    (Some(e), _) => Decision::Element(e),
-                                    (None, Some(t)) => Decision::Type(t),
-                                    (None, None) => {
-                                        self.report(pos, "cvc-complex-type.2.4.c", format!("no declaration for '{}', required by a strict wildcard", display_name(ns, local)), None, None);
-                                        Decision::Skip
+                                Process::Strict => {
+                                    match (model.global_element(ns, local), xsi_type) {
+                                        (Some(e), _) => Decision::Element(e),
+                                        (None, Some(t)) => Decision::Type(t),
+                                        (None, None) => {
+                                            self.report(pos, "cvc-complex-type.2.4.c", format!("no declaration for '{}', required by a strict wildcard", display_name(ns, local)), None, None);
+                                            Decision::Skip
+                                        }
                                     }
-                                },
+                                }
                             },
                             _ => Decision::Lax,
                         }
@@ -890,7 +925,7 @@ impl<'m, 'a> Validator<'m, 'a> {
                     );
                 }
             }
-                        // Defaulted IDREF(S) attributes still have to resolve.
+            // Defaulted IDREF(S) attributes still have to resolve.
             for (i, u) in ct.attributes.iter().enumerate() {
                 let d = model.attribute(u.attr);
                 if let Some(c) = u.constraint.as_ref().or(d.constraint.as_ref())
@@ -1021,10 +1056,28 @@ impl<'m, 'a> Validator<'m, 'a> {
             // cvc-elt.5.2.2.1: a fixed value leaves no room for element children.
             if has_children
                 && !nil
-                && elem.is_some_and(|e| model.element(e).constraint.as_ref().is_some_and(|c| c.is_fixed()))
-                && matches!(model.ty(type_id), TypeDef::Complex(ComplexType { content: Content::Elements { mixed: true, .. }, .. }))
+                && elem.is_some_and(|e| {
+                    model
+                        .element(e)
+                        .constraint
+                        .as_ref()
+                        .is_some_and(|c| c.is_fixed())
+                })
+                && matches!(
+                    model.ty(type_id),
+                    TypeDef::Complex(ComplexType {
+                        content: Content::Elements { mixed: true, .. },
+                        ..
+                    })
+                )
             {
-                self.report(pos, "cvc-elt.5.2.2.1", "an element with a fixed value must not have element children".into(), None, None);
+                self.report(
+                    pos,
+                    "cvc-elt.5.2.2.1",
+                    "an element with a fixed value must not have element children".into(),
+                    None,
+                    None,
+                );
             }
             // Simple value.
             let simple_type = match model.ty(type_id) {
@@ -1060,7 +1113,9 @@ impl<'m, 'a> Validator<'m, 'a> {
                             }
                         }
                         self.track_ids(st, &v, pos);
-                        element_value = Some(key_string(&v, st, model));
+                        if !self.scopes.is_empty() {
+                            element_value = Some(key_string(&v, st, model));
+                        }
                     }
                     Err(e) => self.report_simple(pos, "value", e, &effective),
                 }
@@ -1078,7 +1133,7 @@ impl<'m, 'a> Validator<'m, 'a> {
                     Some(text.clone()),
                     Some(fx.clone()),
                 );
-                        } else if simple_type.is_none() && !has_children && !nil {
+            } else if simple_type.is_none() && !has_children && !nil {
                 // Complex content has no value for identity-constraint fields.
                 element_value = None;
             }
@@ -1090,13 +1145,7 @@ impl<'m, 'a> Validator<'m, 'a> {
 
     // ---- identity constraints -----------------------------------------------------------
 
-    fn identity_start(
-        &mut self,
-        attrs: &[RawAttr<'a>],
-        ns: &Option<String>,
-        local: &str,
-        pos: Pos,
-    ) {
+    fn identity_start(&mut self, attrs: &[RawAttr<'a>], pos: Pos) {
         let model = self.model;
         let depth = self.frames.len();
         let f = self.frames.last().expect("frame");
@@ -1104,7 +1153,7 @@ impl<'m, 'a> Validator<'m, 'a> {
         let has_ics = f.mode == Mode::Typed
             && f.elem
                 .is_some_and(|e| !model.element(e).identity.is_empty());
-                if self.scopes.is_empty() && !has_ics {
+        if self.scopes.is_empty() && !has_ics {
             return;
         }
         // Attributes as fields see: those given, plus defaults of absent ones.
@@ -1114,7 +1163,11 @@ impl<'m, 'a> Validator<'m, 'a> {
                 continue;
             }
             if let Ok(ans) = self.ns.attribute_ns(a.prefix()) {
-                eff.push((ans.map(str::to_string), a.local().to_string(), a.value.to_string()));
+                eff.push((
+                    ans.map(str::to_string),
+                    a.local().to_string(),
+                    a.value.to_string(),
+                ));
             }
         }
         if f.mode == Mode::Typed
@@ -1125,7 +1178,11 @@ impl<'m, 'a> Validator<'m, 'a> {
                 if let Some(c) = u.constraint.as_ref().or(d.constraint.as_ref())
                     && !eff.iter().any(|(n, l, _)| d.name.is(n.as_deref(), l))
                 {
-                    eff.push((d.name.ns.as_deref().map(str::to_string), d.name.local.to_string(), c.lexical().to_string()));
+                    eff.push((
+                        d.name.ns.as_deref().map(str::to_string),
+                        d.name.local.to_string(),
+                        c.lexical().to_string(),
+                    ));
                 }
             }
         }
@@ -1140,7 +1197,6 @@ impl<'m, 'a> Validator<'m, 'a> {
                 )
             })
             .collect();
-        let _ = (ns, local);
         for si in 0..self.scopes.len() {
             let sc = &self.scopes[si];
             let rel = &names[sc.depth..];
@@ -1166,7 +1222,7 @@ impl<'m, 'a> Validator<'m, 'a> {
                     continue;
                 }
                 let rel = &names[sd..];
-                                for (fi, field) in ic.fields.iter().enumerate() {
+                for (fi, field) in ic.fields.iter().enumerate() {
                     // A node matched by several alternatives of one field counts once.
                     let mut matched_attrs: Vec<usize> = Vec::new();
                     let mut matched_element = false;
@@ -1177,7 +1233,9 @@ impl<'m, 'a> Validator<'m, 'a> {
                         match &p.attribute {
                             Some(test) => {
                                 for (ai, (ans, alocal, _)) in eff.iter().enumerate() {
-                                    if test.matches(ans.as_deref(), alocal) && !matched_attrs.contains(&ai) {
+                                    if test.matches(ans.as_deref(), alocal)
+                                        && !matched_attrs.contains(&ai)
+                                    {
                                         matched_attrs.push(ai);
                                     }
                                 }
@@ -1233,9 +1291,14 @@ impl<'m, 'a> Validator<'m, 'a> {
                             }
                             match &p.attribute {
                                 Some(test) => {
-                                                                        for (ans, alocal, avalue) in &eff {
+                                    for (ans, alocal, avalue) in &eff {
                                         if test.matches(ans.as_deref(), alocal) {
-                                            let v = self.attr_key(ans.as_deref(), alocal, avalue, depth);
+                                            let v = self.attr_key(
+                                                ans.as_deref(),
+                                                alocal,
+                                                avalue,
+                                                depth,
+                                            );
                                             self.set_field(si, 0, fi, v, pos);
                                         }
                                     }
@@ -1256,7 +1319,7 @@ impl<'m, 'a> Validator<'m, 'a> {
     }
 
     /// The typed key of an attribute value (by its declared type when known).
-        fn attr_key(&self, ans: Option<&str>, alocal: &str, avalue: &str, depth: usize) -> String {
+    fn attr_key(&self, ans: Option<&str>, alocal: &str, avalue: &str, depth: usize) -> String {
         let model = self.model;
         let f = &self.frames[depth - 1];
         let mut t = None;
@@ -1268,14 +1331,14 @@ impl<'m, 'a> Validator<'m, 'a> {
                 .map(|u| model.attribute(u.attr).type_id);
         }
         if t.is_none() {
-                        t = model
+            t = model
                 .global_attribute(ans, alocal)
                 .map(|id| model.attribute(id).type_id);
         }
         let t = t.unwrap_or(model.any_simple_type());
         let ns = &self.ns;
         let resolve = |p: &str| ns.resolve_prefix(p);
-                match simple::validate(model, t, avalue, &resolve) {
+        match simple::validate(model, t, avalue, &resolve) {
             Ok(v) => key_string(&v, t, model),
             Err(_) => format!("s:{avalue}"),
         }
@@ -1479,7 +1542,7 @@ enum Decision {
     Envelope(u8),
     Skip,
     Lax,
-        Element(ElemId),
+    Element(ElemId),
     Type(TypeId),
 }
 

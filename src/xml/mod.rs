@@ -39,7 +39,8 @@ pub struct LineTracker<'a> {
     input: &'a [u8],
     offset: usize,
     line: u32,
-    line_start: usize,
+    /// Characters since the start of the line, up to `offset`.
+    column: u32,
 }
 
 impl<'a> LineTracker<'a> {
@@ -48,7 +49,7 @@ impl<'a> LineTracker<'a> {
             input,
             offset: 0,
             line: 1,
-            line_start: 0,
+            column: 0,
         }
     }
 
@@ -57,20 +58,20 @@ impl<'a> LineTracker<'a> {
         if offset < self.offset {
             *self = LineTracker::new(self.input);
         }
-        for (i, b) in self.input[self.offset..offset].iter().enumerate() {
-            if *b == b'\n' {
+        // Incremental: each byte is looked at once, however long the lines are.
+        for &b in &self.input[self.offset..offset] {
+            if b == b'\n' {
                 self.line += 1;
-                self.line_start = self.offset + i + 1;
+                self.column = 0;
+            } else if b & 0xC0 != 0x80 {
+                // Columns count characters: skip UTF-8 continuation bytes.
+                self.column += 1;
             }
         }
         self.offset = offset;
-        // Columns count characters, not bytes.
-        let column = std::str::from_utf8(&self.input[self.line_start..offset])
-            .map(|s| s.chars().count())
-            .unwrap_or(offset - self.line_start);
         Pos {
             line: self.line,
-            column: column as u32 + 1,
+            column: self.column + 1,
         }
     }
 }
@@ -112,6 +113,7 @@ pub struct Tokenizer<'a> {
     reader: quick_xml::Reader<&'a [u8]>,
     lines: LineTracker<'a>,
     input: &'a [u8],
+    input_str: Option<&'a str>,
     entities: HashMap<String, String>,
     pending_end: Option<Pos>,
     depth: usize,
@@ -183,6 +185,7 @@ impl<'a> Tokenizer<'a> {
             reader,
             lines: LineTracker::new(input),
             input,
+            input_str: std::str::from_utf8(input).ok(),
             entities: HashMap::new(),
             pending_end: None,
             depth: 0,
@@ -419,9 +422,13 @@ impl<'a> Tokenizer<'a> {
         let p = s.as_ptr() as usize;
         if p >= base && p + s.len() <= base + self.input.len() {
             let start = p - base;
-            std::str::from_utf8(&self.input[start..start + s.len()])
-                .ok()
-                .map(Cow::Borrowed)
+            // The input was checked as UTF-8 once; slicing it is then free.
+            match self.input_str {
+                Some(text) => text.get(start..start + s.len()).map(Cow::Borrowed),
+                None => std::str::from_utf8(&self.input[start..start + s.len()])
+                    .ok()
+                    .map(Cow::Borrowed),
+            }
         } else {
             None
         }
@@ -477,6 +484,12 @@ pub fn is_xml_char(c: char) -> bool {
 }
 
 fn check_chars(s: &str) -> Result<(), String> {
+    // Fast path: printable ASCII and the three whitespace controls are always allowed.
+    if s.bytes()
+        .all(|b| (0x20..0x80).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r'))
+    {
+        return Ok(());
+    }
     if let Some(c) = s.chars().find(|&c| !is_xml_char(c)) {
         return Err(format!(
             "not well-formed XML: character U+{:04X} is not allowed",
@@ -486,7 +499,32 @@ fn check_chars(s: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// ASCII names: letters/underscore first, then letters, digits, `_ - .`; one colon at most.
+fn ascii_qname_ok(b: &[u8]) -> bool {
+    let (mut colons, mut at_start) = (0, true);
+    for &c in b {
+        if c == b':' {
+            colons += 1;
+            if colons > 1 || at_start {
+                return false;
+            }
+            at_start = true;
+        } else if at_start {
+            if !(c.is_ascii_alphabetic() || c == b'_') {
+                return false;
+            }
+            at_start = false;
+        } else if !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.')) {
+            return false;
+        }
+    }
+    !at_start
+}
+
 fn check_qname(name: &str) -> Result<(), String> {
+    if name.is_ascii() && ascii_qname_ok(name.as_bytes()) {
+        return Ok(());
+    }
     let ok = !name.is_empty()
         && name.split(':').count() <= 2
         && name.split(':').all(|part| {
