@@ -460,7 +460,11 @@ fn percent_decode(s: &str) -> String {
 
 /// Schema-for-schemas rule: `id` attributes of schema components are NCNames, unique per document.
 fn check_ids(root: &Element, file: &str) -> Result<(), LoadError> {
-    fn walk<'e>(el: &'e Element, seen: &mut Vec<&'e str>, file: &str) -> Result<(), LoadError> {
+    fn walk<'e>(
+        el: &'e Element,
+        seen: &mut std::collections::HashSet<&'e str>,
+        file: &str,
+    ) -> Result<(), LoadError> {
         if el.ns.as_deref() == Some(XSD_NS) {
             if let Some(id) = el.attr("id") {
                 let id = id.trim();
@@ -471,14 +475,13 @@ fn check_ids(root: &Element, file: &str) -> Result<(), LoadError> {
                         format!("id='{id}' is not a valid NCName"),
                     ));
                 }
-                if seen.contains(&id) {
+                if !seen.insert(id) {
                     return Err(err(
                         file,
                         el.pos.line,
                         format!("id '{id}' is used twice in this schema document"),
                     ));
                 }
-                seen.push(id);
             }
             // Appinfo and documentation hold foreign content.
             if el.local == "appinfo" || el.local == "documentation" {
@@ -490,7 +493,7 @@ fn check_ids(root: &Element, file: &str) -> Result<(), LoadError> {
         }
         Ok(())
     }
-    walk(root, &mut Vec::new(), file)
+    walk(root, &mut std::collections::HashSet::new(), file)
 }
 
 pub fn is_ncname(s: &str) -> bool {

@@ -288,3 +288,76 @@ pub fn normalize<'s>(model: &Model, t: TypeId, s: &'s str) -> Cow<'s, str> {
         TypeDef::Complex(_) => datatypes::normalize_whitespace(s, WhiteSpace::Preserve),
     }
 }
+
+/// Does validating against `t` need the typed value (value-based facets, lists, unions)?
+/// When it does not, [`check`] can skip building the value.
+fn needs_value(model: &Model, t: TypeId) -> bool {
+    let mut cur = t;
+    for _ in 0..256 {
+        let TypeDef::Simple(st) = model.ty(cur) else {
+            return true;
+        };
+        if !matches!(st.variety, Variety::Atomic(_)) {
+            return true;
+        }
+        let f = &st.facets;
+        if f.enumeration.is_some()
+            || f.min_inclusive.is_some()
+            || f.max_inclusive.is_some()
+            || f.min_exclusive.is_some()
+            || f.max_exclusive.is_some()
+            || f.total_digits.is_some()
+            || f.fraction_digits.is_some()
+            || f.length.is_some()
+            || f.min_length.is_some()
+            || f.max_length.is_some()
+        {
+            return true;
+        }
+        if st.builtin.is_some() {
+            return false;
+        }
+        match st.base {
+            Some(b) => cur = b,
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Like [`validate`] when only the verdict matters: pattern-only and facet-free atomic
+/// types are checked without building the value (no allocation for strings).
+pub fn check(
+    model: &Model,
+    t: TypeId,
+    lexical: &str,
+    resolve: PrefixResolver<'_>,
+) -> Result<(), SimpleError> {
+    if needs_value(model, t) {
+        return validate(model, t, lexical, resolve).map(|_| ());
+    }
+    let TypeDef::Simple(st) = model.ty(t) else {
+        return validate(model, t, lexical, resolve).map(|_| ());
+    };
+    let normalized = datatypes::normalize_whitespace(lexical, st.white_space);
+    match (st.builtin, st.base) {
+        (Some(Builtin::AnySimpleType), _) => {}
+        (Some(b), _) => datatypes::validate(b, &normalized, resolve).map_err(|m| {
+            fail(
+                "cvc-datatype-valid",
+                m,
+                Some(format!("a valid xs:{}", b.local_name())),
+            )
+        })?,
+        (None, Some(base)) => check(model, base, &normalized, resolve)?,
+        (None, None) => {}
+    }
+    // Only patterns can be left here (see `needs_value`).
+    check_facets(
+        model,
+        t,
+        &st.facets,
+        &Value::String(String::new()),
+        &normalized,
+    )
+}

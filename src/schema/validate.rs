@@ -595,6 +595,16 @@ impl<'m, 'a> Validator<'m, 'a> {
     fn check_attr_value(&mut self, t: TypeId, value: &str, name: &str, pos: Pos) -> Option<Value> {
         let ns = &self.ns;
         let resolve = |p: &str| ns.resolve_prefix(p);
+        // The verdict alone is enough unless the value is an ID/IDREF.
+        if id_kind(self.model, t).is_none() {
+            return match simple::check(self.model, t, value, &resolve) {
+                Ok(()) => Some(Value::Bool(true)),
+                Err(e) => {
+                    self.report_simple(pos, &format!("attribute '{name}'"), e, value);
+                    None
+                }
+            };
+        }
         match simple::validate(self.model, t, value, &resolve) {
             Ok(v) => {
                 self.track_ids(t, &v, pos);
@@ -856,11 +866,15 @@ impl<'m, 'a> Validator<'m, 'a> {
                     .as_ref()
                     .or(decl.constraint.as_ref())
                     .filter(|c| c.is_fixed());
-                if let (Some(v), Some(fx)) = (value, fixed) {
+                if let (Some(_), Some(fx)) = (value, fixed) {
                     let ns = &self.ns;
                     let resolve = |p: &str| ns.resolve_prefix(p);
+                    // Fixed values compare in the value space.
+                    let v = simple::validate(model, decl.type_id, &a.value, &resolve);
                     let fv = simple::validate(model, decl.type_id, fx.lexical(), &resolve);
-                    if fv.is_ok_and(|fv| !datatypes::equal(&fv, &v)) {
+                    if let (Ok(v), Ok(fv)) = (v, fv)
+                        && !datatypes::equal(&fv, &v)
+                    {
                         self.report(
                             pos,
                             "cvc-attribute.4",
@@ -1098,26 +1112,35 @@ impl<'m, 'a> Validator<'m, 'a> {
                 };
                 let ns = &self.ns;
                 let resolve = |p: &str| ns.resolve_prefix(p);
-                match simple::validate(model, st, &effective, &resolve) {
-                    Ok(v) => {
-                        if let Some(ValueConstraint::Fixed(fx)) = &constraint {
-                            let fv = simple::validate(model, st, fx, &resolve);
-                            if fv.is_ok_and(|fv| !datatypes::equal(&fv, &v)) {
-                                self.report(
-                                    pos,
-                                    "cvc-elt.5.2.2",
-                                    format!("the value must be the fixed value '{fx}'"),
-                                    Some(text.clone()),
-                                    Some(fx.clone()),
-                                );
+                let verdict_only = self.scopes.is_empty()
+                    && !matches!(constraint, Some(ValueConstraint::Fixed(_)))
+                    && id_kind(model, st).is_none();
+                if verdict_only {
+                    if let Err(e) = simple::check(model, st, &effective, &resolve) {
+                        self.report_simple(pos, "value", e, &effective);
+                    }
+                } else {
+                    match simple::validate(model, st, &effective, &resolve) {
+                        Ok(v) => {
+                            if let Some(ValueConstraint::Fixed(fx)) = &constraint {
+                                let fv = simple::validate(model, st, fx, &resolve);
+                                if fv.is_ok_and(|fv| !datatypes::equal(&fv, &v)) {
+                                    self.report(
+                                        pos,
+                                        "cvc-elt.5.2.2",
+                                        format!("the value must be the fixed value '{fx}'"),
+                                        Some(text.clone()),
+                                        Some(fx.clone()),
+                                    );
+                                }
+                            }
+                            self.track_ids(st, &v, pos);
+                            if !self.scopes.is_empty() {
+                                element_value = Some(key_string(&v, st, model));
                             }
                         }
-                        self.track_ids(st, &v, pos);
-                        if !self.scopes.is_empty() {
-                            element_value = Some(key_string(&v, st, model));
-                        }
+                        Err(e) => self.report_simple(pos, "value", e, &effective),
                     }
-                    Err(e) => self.report_simple(pos, "value", e, &effective),
                 }
             } else if let Some(ValueConstraint::Fixed(fx)) = &constraint
                 && !nil
