@@ -6,4 +6,5 @@
 pub mod cli;
 pub mod oir;
 pub mod schema;
+pub mod stub;
 pub mod xml;

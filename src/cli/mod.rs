@@ -2,7 +2,9 @@
 //! 0 = everything conforms, 1 = findings (invalid documents, failed checks),
 //! 2 = usage, configuration or load errors (nothing was judged).
 
+mod boundaries;
 mod rules;
+mod stub;
 mod validate;
 
 use std::path::PathBuf;
@@ -36,6 +38,35 @@ pub enum Command {
     Validate(ValidateArgs),
     /// List the business-rule catalogue, or check messages against schema and rules.
     Rules(RulesArgs),
+    /// List the boundary-value cases of an operation's input message (derived from its facets).
+    Boundaries(boundaries::BoundariesArgs),
+    /// Serve the service packs (or any WSDL) as a virtualization stub on a loopback address.
+    Stub(StubArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StubArgs {
+    /// Stub configuration (YAML, `stub:` block: packs, wsdl, seed, today, data, limits).
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Address to listen on; loopback only (port 0 = any free port). Default 127.0.0.1:8088.
+    #[arg(long)]
+    pub listen: Option<String>,
+    /// State file (SQLite persistence: not implemented yet, the state is in memory).
+    #[arg(long)]
+    pub state: Option<PathBuf>,
+    /// Seed for the generated values of answers (same seed, same answers).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// "Today" for the business rules (YYYY-MM-DD; default: the system date).
+    #[arg(long)]
+    pub today: Option<String>,
+    /// Serve this WSDL too (generic mode); may be given several times.
+    #[arg(long)]
+    pub wsdl: Vec<PathBuf>,
+    /// Do not serve the built-in service packs (only --wsdl / the config's contracts).
+    #[arg(long)]
+    pub no_packs: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -117,5 +148,7 @@ pub fn main() -> i32 {
     match cli.command {
         Command::Validate(args) => validate::run(&args),
         Command::Rules(args) => rules::run(&args),
+        Command::Boundaries(args) => boundaries::run(&args),
+        Command::Stub(args) => stub::run(&args),
     }
 }

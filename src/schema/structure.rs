@@ -338,8 +338,7 @@ fn walk(
         if sel.len() != 1
             || kids
                 .iter()
-                .filter(|k| k.local != "annotation")
-                .next()
+                .find(|k| k.local != "annotation")
                 .is_some_and(|k| k.local != "selector")
         {
             return Err(err(

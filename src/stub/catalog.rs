@@ -193,7 +193,10 @@ impl Catalog {
         }
         let model = contract.schemas.model();
         let requires_context = model
-            .global_element(Some(super::soap::INVOCATION_CONTEXT_NS), "InvocationContext")
+            .global_element(
+                Some(super::soap::INVOCATION_CONTEXT_NS),
+                "InvocationContext",
+            )
             .is_some()
             || model
                 .global_element(Some(super::soap::AUTHORITY_CONTEXT_NS), "AuthorityContext")
@@ -219,11 +222,11 @@ impl Catalog {
                 .find(|seg| !seg.is_empty() && !seg.chars().all(|c| c.is_ascii_digit()))
                 .unwrap_or(&stem)
                 .to_string();
-            let soap = ops.iter().find_map(|o| o.soap).unwrap_or(SoapVersion::Soap11);
-            let operations = ops
-                .into_iter()
-                .map(|op| entry_for(op, examples))
-                .collect();
+            let soap = ops
+                .iter()
+                .find_map(|o| o.soap)
+                .unwrap_or(SoapVersion::Soap11);
+            let operations = ops.into_iter().map(|op| entry_for(op, examples)).collect();
             self.services.push(Service {
                 name,
                 path,
@@ -291,7 +294,11 @@ pub fn body_payload(envelope: &Element) -> Option<&Element> {
     if envelope.local != "Envelope" || (ns != SOAP11_NS && ns != SOAP12_NS) {
         return None;
     }
-    envelope.children_named(ns, "Body").next()?.elements().next()
+    envelope
+        .children_named(ns, "Body")
+        .next()?
+        .elements()
+        .next()
 }
 
 fn entry_for(op: &Operation, examples: &[Example]) -> OpEntry {

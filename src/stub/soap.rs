@@ -194,7 +194,14 @@ mod tests {
             detail: Detail::TransportKvittering("why".into(), vec![("c".into(), "t".into())]),
         };
         assert!(parse(k.envelope(SoapVersion::Soap11).as_bytes()).is_ok());
-        assert!(parse(Fault::server("X", "y").envelope(SoapVersion::Soap11).as_bytes()).is_ok());
+        assert!(
+            parse(
+                Fault::server("X", "y")
+                    .envelope(SoapVersion::Soap11)
+                    .as_bytes()
+            )
+            .is_ok()
+        );
     }
 
     #[test]

@@ -58,10 +58,7 @@ fn own_declarations<'a>(
     parent: &[(String, String)],
 ) -> Vec<&'a (String, String)> {
     let lookup = |s: &[(String, String)], p: &str| {
-        s.iter()
-            .rev()
-            .find(|(q, _)| q == p)
-            .map(|(_, u)| u.clone())
+        s.iter().rev().find(|(q, _)| q == p).map(|(_, u)| u.clone())
     };
     if scope.len() >= parent.len() && scope[..parent.len()] == *parent {
         return scope[parent.len()..]
@@ -196,7 +193,12 @@ mod tests {
         let again = parse(out.as_bytes()).unwrap();
         assert_eq!(document(&again), out);
         assert!(out.contains(r#"<s:E xmlns:s="urn:s">"#), "{out}");
-        assert!(out.contains(r#"<p:X xmlns:p="urn:p" p:a="1 &amp; &quot;2&quot;">a &lt; b &amp; c</p:X>"#), "{out}");
+        assert!(
+            out.contains(
+                r#"<p:X xmlns:p="urn:p" p:a="1 &amp; &quot;2&quot;">a &lt; b &amp; c</p:X>"#
+            ),
+            "{out}"
+        );
         assert!(out.contains(r#"<Y xmlns="urn:d"/>"#), "{out}");
         let x = again.elements().next().unwrap().elements().next().unwrap();
         assert_eq!(x.ns.as_deref(), Some("urn:p"));

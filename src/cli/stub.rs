@@ -1,0 +1,95 @@
+//! `oir stub`: serve the service packs (or any WSDL) as a virtualization stub on a
+//! loopback address until Ctrl-C. Exit 0 after a clean stop, 2 when the configuration,
+//! a contract or the address cannot be used (nothing was served), 1 when serving failed.
+
+use super::{EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, StubArgs};
+use crate::oir::date::Date;
+use crate::stub::{StubConfig, StubError, start};
+
+pub fn run(args: &StubArgs) -> i32 {
+    let mut config = match &args.config {
+        Some(p) => match StubConfig::load(p) {
+            Ok(c) => c,
+            Err(e) => return usage(&e),
+        },
+        None => StubConfig::default(),
+    };
+    if let Some(l) = &args.listen {
+        match l.parse() {
+            Ok(a) => config.listen = a,
+            Err(_) => {
+                eprintln!("error: --listen '{l}' is not an address like 127.0.0.1:8088");
+                return EXIT_ERROR;
+            }
+        }
+    }
+    if let Some(s) = args.seed {
+        config.seed = s;
+    }
+    if let Some(t) = &args.today {
+        match Date::parse(t) {
+            Some(d) => config.today = Some(d),
+            None => {
+                eprintln!("error: --today '{t}' is not a date (YYYY-MM-DD)");
+                return EXIT_ERROR;
+            }
+        }
+    }
+    if !args.wsdl.is_empty() {
+        config.wsdl.extend(args.wsdl.iter().cloned());
+    }
+    if args.no_packs {
+        config.packs.clear();
+    }
+    if let Some(st) = &args.state {
+        // Persistence is a later slice: say so rather than silently ignore the file.
+        eprintln!(
+            "notice: --state {} is not implemented yet; the state is kept in memory only",
+            st.display()
+        );
+        config.state_file = Some(st.clone());
+    }
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return EXIT_ERROR;
+        }
+    };
+    rt.block_on(async {
+        let running = match start(config).await {
+            Ok(r) => r,
+            Err(e) => return usage(&e),
+        };
+        eprintln!("oir stub listening on {}", running.url());
+        for s in &running.stub.catalog.services {
+            eprintln!(
+                "  {}{}  ({} operation(s); WSDL: {}{}?wsdl)",
+                running.url(),
+                s.path,
+                s.operations.len(),
+                running.url(),
+                s.path
+            );
+        }
+        eprintln!("  admin: {}/__admin/   (Ctrl-C stops)", running.url());
+        // The runner and scripts read the first stdout line to find the port.
+        println!("{}", running.url());
+        let _ = tokio::signal::ctrl_c().await;
+        match running.shutdown().await {
+            Ok(()) => EXIT_OK,
+            Err(e) => {
+                eprintln!("error: {e}");
+                EXIT_FINDINGS
+            }
+        }
+    })
+}
+
+fn usage(e: &StubError) -> i32 {
+    eprintln!("error: {e}");
+    EXIT_ERROR
+}

@@ -1,0 +1,257 @@
+//! The HTTP face: SOAP endpoints at the services' paths, `?wsdl` on each (the WSDL with
+//! its imports pointed at the stub, so a client can load the whole contract from it),
+//! the contract files under `/__contract/`, and the admin API under `/__admin/`.
+
+use std::sync::{Arc, LazyLock};
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path as UrlPath, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use regex::Regex;
+
+use super::Stub;
+use super::catalog::Service;
+use super::pipeline::{self, Incoming, Outgoing, wants_wsdl};
+use super::soap::Fault;
+use crate::schema::wsdl::SoapVersion;
+
+pub fn router(stub: Arc<Stub>) -> Router {
+    Router::new()
+        .nest("/__admin", super::admin::routes())
+        .route("/__admin/", get(super::admin::index))
+        .route("/__contract/{bundle}/{*file}", get(contract_file))
+        .fallback(endpoint)
+        .with_state(stub)
+}
+
+fn respond(o: Outgoing) -> Response {
+    let mut r = Response::new(Body::from(o.body));
+    *r.status_mut() = StatusCode::from_u16(o.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if let Ok(v) = HeaderValue::from_str(&o.content_type) {
+        r.headers_mut().insert(header::CONTENT_TYPE, v);
+    }
+    for (k, v) in o.headers {
+        if let (Ok(k), Ok(v)) = (
+            header::HeaderName::from_bytes(k.as_bytes()),
+            HeaderValue::from_str(&v),
+        ) {
+            r.headers_mut().insert(k, v);
+        }
+    }
+    r
+}
+
+fn xml(status: StatusCode, text: String) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
+        text,
+    )
+        .into_response()
+}
+
+/// Every path that is not admin or contract: a SOAP call, or `GET ?wsdl`.
+async fn endpoint(State(stub): State<Arc<Stub>>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let path = parts.uri.path().to_string();
+    if parts.method == axum::http::Method::GET && wants_wsdl(parts.uri.query()) {
+        let base = base_url(&stub, &parts.headers);
+        return match stub.catalog.service_at(&path) {
+            Some(svc) => match wsdl_for_client(svc, &base) {
+                Ok(text) => xml(StatusCode::OK, text),
+                Err(e) => xml(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    Fault::server("STUB-WSDL", e).envelope(SoapVersion::Soap11),
+                ),
+            },
+            None => xml(
+                StatusCode::NOT_FOUND,
+                Fault::platform(
+                    "SP-ROUTE-001",
+                    format!("Der er ingen service på stien {path}."),
+                )
+                .envelope(SoapVersion::Soap11),
+            ),
+        };
+    }
+    let header = |name: &str| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let limit = stub.config.max_body_bytes;
+    let declared = header("content-length").and_then(|v| v.trim().parse::<usize>().ok());
+    let mut inc = Incoming {
+        method: parts.method.to_string(),
+        path,
+        content_type: header("content-type"),
+        soap_action: header("soapaction"),
+        body: Vec::new(),
+        oversized: None,
+    };
+    // Refuse by the declared length before reading; a chunked body is cut at the limit.
+    match declared {
+        Some(n) if n > limit => inc.oversized = Some(n),
+        _ => match axum::body::to_bytes(body, limit).await {
+            Ok(b) => inc.body = b.to_vec(),
+            Err(_) => inc.oversized = Some(declared.unwrap_or(limit.saturating_add(1))),
+        },
+    }
+    // Validation and rules are CPU work: keep them off the I/O threads.
+    let s = Arc::clone(&stub);
+    match tokio::task::spawn_blocking(move || pipeline::handle(&s, inc)).await {
+        Ok(o) => respond(o),
+        Err(e) => xml(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            Fault::server("STUB-PANIC", format!("Stubben fejlede internt: {e}"))
+                .envelope(SoapVersion::Soap11),
+        ),
+    }
+}
+
+/// `http://host:port` as the client addressed the stub (the Host header when it is a
+/// plausible host name), else the address the stub listens on.
+fn base_url(stub: &Stub, headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .filter(|h| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .map(str::to_string);
+    let host = host.unwrap_or_else(|| match stub.bound.get() {
+        Some(a) => a.to_string(),
+        None => stub.config.listen.to_string(),
+    });
+    format!("http://{host}")
+}
+
+static LOCATION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\b(schemaLocation|location)(\s*=\s*)(?:"([^"]*)"|'([^']*)')"#)
+        .expect("constant pattern")
+});
+
+/// `a/b/../c/./d` → `a/c/d`; `None` when it climbs out of the root.
+fn normalize(path: &str) -> Option<String> {
+    let mut out: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                out.pop()?;
+            }
+            s => out.push(s),
+        }
+    }
+    Some(out.join("/"))
+}
+
+/// Percent-encode a relative path for a URL (contract folders may contain spaces).
+fn encode_path(p: &str) -> String {
+    let mut out = String::with_capacity(p.len());
+    for b in p.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The service's WSDL with relative imports made absolute URLs into `/__contract/` and
+/// the `soap:address` pointed at this stub.
+pub fn wsdl_for_client(svc: &Service, base: &str) -> Result<String, String> {
+    let text =
+        std::fs::read_to_string(&svc.wsdl).map_err(|e| format!("{}: {e}", svc.wsdl.display()))?;
+    let dir = svc
+        .wsdl_rel
+        .rsplit_once('/')
+        .map_or(String::new(), |(d, _)| d.to_string());
+    let mut out = String::with_capacity(text.len() + 1024);
+    let mut last = 0;
+    for caps in LOCATION.captures_iter(&text) {
+        let Some(m) = caps.get(0) else { continue };
+        let value = caps
+            .get(3)
+            .or_else(|| caps.get(4))
+            .map_or("", |v| v.as_str());
+        let tag_start = text[..m.start()].rfind('<').unwrap_or(0);
+        let tag: String = text[tag_start + 1..]
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+            .collect();
+        let local = tag.rsplit(':').next().unwrap_or("");
+        let new = if local == "address" {
+            format!("{base}{}", svc.path)
+        } else if value.contains("://") || value.starts_with('/') || value.is_empty() {
+            continue;
+        } else {
+            let joined = if dir.is_empty() {
+                value.to_string()
+            } else {
+                format!("{dir}/{value}")
+            };
+            match normalize(&joined) {
+                Some(rel) => format!("{base}/__contract/{}/{}", svc.bundle, encode_path(&rel)),
+                None => continue,
+            }
+        };
+        out.push_str(&text[last..m.start()]);
+        out.push_str(&format!(
+            "{}{}\"{}\"",
+            &caps[1],
+            &caps[2],
+            super::xmlout::escape_attr(&new)
+        ));
+        last = m.end();
+    }
+    out.push_str(&text[last..]);
+    Ok(out)
+}
+
+/// A file of a served contract (only files the contract loaded).
+async fn contract_file(
+    State(stub): State<Arc<Stub>>,
+    UrlPath((bundle, file)): UrlPath<(String, String)>,
+) -> Response {
+    let Some(b) = stub.catalog.bundle(&bundle) else {
+        return (StatusCode::NOT_FOUND, "no such contract\n").into_response();
+    };
+    let Some(rel) = normalize(&file).filter(|r| b.files.contains(r)) else {
+        return (StatusCode::NOT_FOUND, "no such contract file\n").into_response();
+    };
+    match std::fs::read(b.root.join(&rel)) {
+        Ok(bytes) => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_relative_paths() {
+        assert_eq!(
+            normalize("wsdl/context/../../sp/x.wsdl").as_deref(),
+            Some("sp/x.wsdl")
+        );
+        assert_eq!(normalize("./a//b").as_deref(), Some("a/b"));
+        assert_eq!(normalize("../x"), None);
+        assert_eq!(encode_path("a b/æ.xsd"), "a%20b/%C3%A6.xsd");
+    }
+}

@@ -1,0 +1,593 @@
+//! The stub's memory: what the business rules know (a [`Context`]: accounts, claims,
+//! invoices, IDs received), what the receiving systems did with accepted messages (the
+//! ledger booked through the omsætningstabel, debitorkonti and fordringer, payments,
+//! invoices), the answers already given (for idempotent resends) and the journal.
+//!
+//! Everything here is plain data behind one lock; a later slice persists it (`--state`).
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use serde::Serialize;
+
+use crate::oir::checks::fmt_amount;
+use crate::oir::context::{Account, Claim, Context};
+use crate::oir::date::Date;
+use crate::oir::engine::Engine;
+use crate::oir::sortiment::{DIMENSIONS, norm_uuid};
+use crate::schema::datatypes::Decimal;
+use crate::xml::tree::Element;
+
+/// Name of the ledger account for postings the omsætningstabel does not map (only when
+/// the stub runs without a table: with one, such a voucher is rejected by OIR-MAP-001).
+pub const UNMAPPED: &str = "UMAPPET";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LedgerPosting {
+    pub bilag: Option<String>,
+    pub postering: Option<String>,
+    pub dato: Option<String>,
+    pub beloeb: String,
+    pub tekst: Option<String>,
+    /// Journal entry of the message that delivered it.
+    pub journal: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct LedgerAccount {
+    pub title: Option<String>,
+    pub balance: Decimal,
+    pub postings: Vec<LedgerPosting>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Voucher {
+    pub bilag: Option<String>,
+    pub bilagsdato: Option<String>,
+    pub posteringer: usize,
+    pub konti: Vec<String>,
+    pub journal: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Application {
+    pub delfordring: String,
+    pub anvendt: String,
+    /// What is left to pay on the delfordring afterwards (`None`: not known to the stub).
+    pub rest: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Payment {
+    pub indbetaling: Option<String>,
+    pub dato: Option<String>,
+    pub beloeb: Option<String>,
+    pub anvendelser: Vec<Application>,
+    pub journal: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Invoice {
+    pub faktura: String,
+    pub fakturanummer: Option<String>,
+    pub journal: u64,
+}
+
+/// An answer given to an accepted request, returned again for a resend.
+#[derive(Debug, Clone)]
+pub struct Cached {
+    pub hash: String,
+    pub status: u16,
+    pub content_type: String,
+    pub body: Vec<u8>,
+    pub journal: u64,
+}
+
+/// A finding as the journal shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindingView {
+    pub source: String,
+    pub rule: Option<String>,
+    pub code: String,
+    pub severity: String,
+    pub line: u32,
+    pub column: u32,
+    pub path: String,
+    pub message: String,
+}
+
+impl From<&crate::oir::finding::Finding> for FindingView {
+    fn from(f: &crate::oir::finding::Finding) -> Self {
+        FindingView {
+            source: format!("{:?}", f.source).to_lowercase(),
+            rule: f.rule.clone(),
+            code: f.code.clone(),
+            severity: f.severity.da().to_string(),
+            line: f.line,
+            column: f.column,
+            path: f.path.clone(),
+            message: f.message.clone(),
+        }
+    }
+}
+
+/// How an exchange ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// Answered with the operation's normal receipt.
+    Accepted,
+    /// Answered with a receipt AFVIST + FejlListe (business rules).
+    Rejected,
+    /// The same message again: the first answer, unchanged.
+    Resend,
+    /// A SOAP fault (platform, transport/schema or stub error).
+    Fault,
+    /// Not a SOAP call: WSDL, contract file, admin.
+    Other,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Accepted => "accepted",
+            Outcome::Rejected => "rejected",
+            Outcome::Resend => "resend",
+            Outcome::Fault => "fault",
+            Outcome::Other => "other",
+        }
+    }
+}
+
+/// One exchange: request, answer, verdicts, timing.
+#[derive(Debug, Clone, Serialize)]
+pub struct JournalEntry {
+    pub seq: u64,
+    /// UTC, `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+    pub received: String,
+    pub duration_us: u64,
+    pub method: String,
+    pub path: String,
+    pub service: Option<String>,
+    pub operation: Option<String>,
+    pub soap_action: Option<String>,
+    pub status: u16,
+    pub outcome: Outcome,
+    pub fault_code: Option<String>,
+    pub findings: Vec<FindingView>,
+    pub effects: Vec<String>,
+    /// `None` when answers are not validated (release default).
+    pub answer_valid: Option<bool>,
+    pub answer_findings: Vec<String>,
+    pub request_bytes: usize,
+    /// The request and the answer as text (cut at [`JOURNAL_BODY_LIMIT`] bytes).
+    pub request: String,
+    pub response: String,
+}
+
+/// Bodies longer than this are cut in the journal (the limit on requests is larger).
+pub const JOURNAL_BODY_LIMIT: usize = 64 * 1024;
+
+pub fn journal_text(bytes: &[u8]) -> String {
+    let cut = &bytes[..bytes.len().min(JOURNAL_BODY_LIMIT)];
+    let mut s = String::from_utf8_lossy(cut).into_owned();
+    if bytes.len() > JOURNAL_BODY_LIMIT {
+        s.push_str(&format!("… [{} bytes in all]", bytes.len()));
+    }
+    s
+}
+
+/// What an accepted request did (for the answer and the journal).
+#[derive(Debug, Clone, Default)]
+pub struct Effects {
+    pub notes: Vec<String>,
+    /// Payment applications by delfordring (normalised UUID): (applied, rest).
+    pub applied: HashMap<String, (Decimal, Option<Decimal>)>,
+    pub unapplied: Option<Decimal>,
+}
+
+#[derive(Debug, Clone)]
+pub struct State {
+    pub ctx: Context,
+    pub ledger: BTreeMap<String, LedgerAccount>,
+    pub vouchers: Vec<Voucher>,
+    pub payments: Vec<Payment>,
+    pub invoices: Vec<Invoice>,
+    /// Delfordring → its fordring (for payments).
+    pub parents: HashMap<String, String>,
+    /// Normalised BeskedUUID → the answer given.
+    pub answers: HashMap<String, Cached>,
+    pub journal: VecDeque<JournalEntry>,
+    pub next_seq: u64,
+}
+
+impl State {
+    pub fn new(ctx: Context) -> State {
+        State {
+            ctx,
+            ledger: BTreeMap::new(),
+            vouchers: Vec::new(),
+            payments: Vec::new(),
+            invoices: Vec::new(),
+            parents: HashMap::new(),
+            answers: HashMap::new(),
+            journal: VecDeque::new(),
+            next_seq: 1,
+        }
+    }
+
+    /// Keep at most `limit` entries (the oldest go first).
+    pub fn push_journal(&mut self, e: JournalEntry, limit: usize) {
+        self.journal.push_back(e);
+        while self.journal.len() > limit.max(1) {
+            self.journal.pop_front();
+        }
+    }
+
+    /// Merge reference state (a rule example's `kontekst`) into the rules' context.
+    pub fn merge_context(&mut self, other: &Context, with_today: bool) {
+        if with_today {
+            self.ctx.today = other.today;
+        }
+        if other.sender.is_some() {
+            self.ctx.sender.clone_from(&other.sender);
+        }
+        for (k, v) in &other.accounts {
+            self.ctx.accounts.insert(k.clone(), v.clone());
+        }
+        for (k, v) in &other.claims {
+            self.ctx.claims.insert(k.clone(), v.clone());
+        }
+        for i in &other.invoices {
+            self.ctx.invoices.insert(i.clone());
+        }
+        self.ctx.invoices_given |= other.invoices_given;
+        for (id, h) in other.seen.entries() {
+            self.ctx.seen.record(id, h);
+        }
+    }
+
+    /// Carry out an accepted request: book, register, pay. Matching is by local element
+    /// name (the vocabulary of the packs, as in `oir::checks::vocab`).
+    pub fn apply(
+        &mut self,
+        payload: &Element,
+        sender: Option<&str>,
+        engine: &Engine,
+        journal: u64,
+    ) -> Effects {
+        let mut fx = Effects::default();
+        for bilag in find_all(payload, "Finansbilag") {
+            self.book(bilag, engine, journal, &mut fx);
+        }
+        for konto in find_all(payload, "Debitorkonto") {
+            self.register_account(konto, sender, &mut fx);
+        }
+        for t in find_all(payload, "FordringTilstandsaendring") {
+            let state = text_of(t, "Tilstand");
+            if let (Some(id), Some(s)) = (text_of(t, "FordringUUID"), state.clone()) {
+                let c = self.ctx.claims.entry(norm_uuid(&id)).or_default();
+                c.state = Some(s.clone());
+                fx.notes.push(format!("fordring {id}: tilstand {s}"));
+            } else if let (Some(id), Some(s)) = (text_of(t, "DebitorkontoUUID"), state) {
+                let a = self.ctx.accounts.entry(norm_uuid(&id)).or_default();
+                a.state = Some(s.clone());
+                fx.notes.push(format!("debitorkonto {id}: tilstand {s}"));
+            }
+        }
+        for e in find_all(payload, "Ejerskifte") {
+            let Some(new) = text_of(e, "NyEjerSystemUUID") else {
+                continue;
+            };
+            if let Some(id) = text_of(e, "FordringUUID") {
+                self.ctx.claims.entry(norm_uuid(&id)).or_default().owner = Some(norm_uuid(&new));
+                fx.notes.push(format!("fordring {id}: ny ejer {new}"));
+            } else if let Some(id) = text_of(e, "DebitorkontoUUID") {
+                self.ctx.accounts.entry(norm_uuid(&id)).or_default().owner = Some(norm_uuid(&new));
+                fx.notes.push(format!("debitorkonto {id}: ny ejer {new}"));
+            }
+        }
+        for ind in find_all(payload, "Indbetaling") {
+            self.pay(ind, journal, &mut fx);
+        }
+        for f in find_all(payload, "FakturaInformation") {
+            if let Some(id) = text_of(f, "FakturaUUID") {
+                self.ctx.invoices.insert(norm_uuid(&id));
+                self.invoices.push(Invoice {
+                    faktura: norm_uuid(&id),
+                    fakturanummer: text_of(f, "Fakturanummer"),
+                    journal,
+                });
+                fx.notes.push(format!("faktura {id} modtaget"));
+            }
+        }
+        fx
+    }
+
+    fn book(&mut self, bilag: &Element, engine: &Engine, journal: u64, fx: &mut Effects) {
+        let bilag_id = text_of(bilag, "FinansbilagUUID");
+        let mut konti = Vec::new();
+        let postings = find_all(bilag, "Finanspostering");
+        for p in &postings {
+            let Some(mut amount) = text_of(p, "Beloeb").and_then(|t| Decimal::parse(&t)) else {
+                continue;
+            };
+            let kredit = text_of(p, "DebetKredit")
+                .map(|k| k.to_ascii_lowercase())
+                .is_some_and(|k| matches!(k.as_str(), "kredit" | "k" | "c" | "credit"));
+            if kredit {
+                amount = -&amount;
+            }
+            let dims = kontering(p, engine);
+            let (konto, title) = match engine.table.as_ref().and_then(|t| t.account_for(&dims)) {
+                Some(row) => (row.account.clone(), row.title.clone()),
+                None => (UNMAPPED.to_string(), None),
+            };
+            let acc = self
+                .ledger
+                .entry(konto.clone())
+                .or_insert_with(|| LedgerAccount {
+                    title,
+                    balance: Decimal::ZERO,
+                    postings: Vec::new(),
+                });
+            acc.balance = &acc.balance + &amount;
+            acc.postings.push(LedgerPosting {
+                bilag: bilag_id.clone(),
+                postering: text_of(p, "FinansposteringUUID"),
+                dato: text_of(p, "Posteringsdato"),
+                beloeb: fmt_amount(&amount),
+                tekst: text_of(p, "Posteringstekst"),
+                journal,
+            });
+            if !konti.contains(&konto) {
+                konti.push(konto);
+            }
+        }
+        fx.notes.push(format!(
+            "finansbilag {} bogført: {} posteringer på {} konti",
+            bilag_id.as_deref().unwrap_or("?"),
+            postings.len(),
+            konti.len()
+        ));
+        self.vouchers.push(Voucher {
+            bilag: bilag_id,
+            bilagsdato: text_of(bilag, "Bilagsdato"),
+            posteringer: postings.len(),
+            konti,
+            journal,
+        });
+    }
+
+    fn register_account(&mut self, konto: &Element, sender: Option<&str>, fx: &mut Effects) {
+        let Some(id) = text_of(konto, "DebitorkontoUUID") else {
+            return;
+        };
+        let key = norm_uuid(&id);
+        // A registration on a known account keeps its owner (ejerskifte changes it).
+        let acc = self
+            .ctx
+            .accounts
+            .entry(key.clone())
+            .or_insert_with(|| Account {
+                owner: sender.map(norm_uuid),
+                state: Some("AKTIV".into()),
+            });
+        if acc.state.is_none() {
+            acc.state = Some("AKTIV".into());
+        }
+        let mut n = 0;
+        for f in konto.elements().filter(|e| e.local == "Fordring") {
+            let Some(fid) = text_of(f, "FordringUUID") else {
+                continue;
+            };
+            let hovedstol = text_of(f, "Hovedstol").and_then(|t| Decimal::parse(&t));
+            self.ctx.claims.insert(
+                norm_uuid(&fid),
+                Claim {
+                    owner: None,
+                    state: Some("AKTIV".into()),
+                    payable: hovedstol.clone(),
+                    total: hovedstol,
+                    last_timely: text_of(f, "SidsteRettidigeBetalingsdato")
+                        .and_then(|d| Date::parse(&d)),
+                    account: Some(key.clone()),
+                },
+            );
+            n += 1;
+            for d in f.elements().filter(|e| e.local == "Delfordring") {
+                let Some(did) = text_of(d, "DelfordringUUID") else {
+                    continue;
+                };
+                let beloeb = text_of(d, "Beloeb").and_then(|t| Decimal::parse(&t));
+                self.ctx.claims.insert(
+                    norm_uuid(&did),
+                    Claim {
+                        owner: None,
+                        state: Some("AKTIV".into()),
+                        payable: beloeb.clone(),
+                        total: beloeb,
+                        last_timely: None,
+                        account: Some(key.clone()),
+                    },
+                );
+                self.parents.insert(norm_uuid(&did), norm_uuid(&fid));
+            }
+        }
+        fx.notes.push(format!(
+            "debitorkonto {id} registreret med {n} fordring(er)"
+        ));
+    }
+
+    fn pay(&mut self, ind: &Element, journal: u64, fx: &mut Effects) {
+        let total = text_of(ind, "Beloeb").and_then(|t| Decimal::parse(&t));
+        let mut used = Decimal::ZERO;
+        let mut apps = Vec::new();
+        for a in ind.elements().filter(|e| e.local == "Anvendelse") {
+            let (Some(did), Some(amount)) = (
+                text_of(a, "DelfordringUUID"),
+                text_of(a, "Beloeb").and_then(|t| Decimal::parse(&t)),
+            ) else {
+                continue;
+            };
+            let key = norm_uuid(&did);
+            let rest = match self.ctx.claims.get_mut(&key) {
+                Some(c) => c.payable.as_mut().map(|p| {
+                    // PAY-001 has refused overpayment; never go below zero all the same.
+                    let applied = if amount > *p {
+                        p.clone()
+                    } else {
+                        amount.clone()
+                    };
+                    *p = &*p - &applied;
+                    p.clone()
+                }),
+                None => None,
+            };
+            if let Some(parent) = self.parents.get(&key).cloned()
+                && let Some(p) = self
+                    .ctx
+                    .claims
+                    .get_mut(&parent)
+                    .and_then(|c| c.payable.as_mut())
+            {
+                let applied = if amount > *p {
+                    p.clone()
+                } else {
+                    amount.clone()
+                };
+                *p = &*p - &applied;
+            }
+            used = &used + &amount;
+            fx.applied
+                .insert(key.clone(), (amount.clone(), rest.clone()));
+            apps.push(Application {
+                delfordring: key,
+                anvendt: fmt_amount(&amount),
+                rest: rest.as_ref().map(fmt_amount),
+            });
+        }
+        if apps.is_empty() {
+            return;
+        }
+        fx.unapplied = total.as_ref().map(|t| {
+            let left = t - &used;
+            if left.is_negative() {
+                Decimal::ZERO
+            } else {
+                left
+            }
+        });
+        let id = text_of(ind, "IndbetalingUUID");
+        fx.notes.push(format!(
+            "indbetaling {} anvendt på {} delfordring(er)",
+            id.as_deref().unwrap_or("?"),
+            apps.len()
+        ));
+        self.payments.push(Payment {
+            indbetaling: id,
+            dato: text_of(ind, "Indbetalingsdato"),
+            beloeb: total.as_ref().map(fmt_amount),
+            anvendelser: apps,
+            journal,
+        });
+    }
+}
+
+/// A posting's kontering as (dimension, value UUID) pairs for the omsætningstabel.
+fn kontering(posting: &Element, engine: &Engine) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut stack: Vec<&Element> = posting.elements().collect();
+    let mut budget = 10_000usize;
+    while let Some(e) = stack.pop() {
+        budget = budget.saturating_sub(1);
+        if budget == 0 {
+            break;
+        }
+        if e.local == "SupplerendeKonteringselement" {
+            if let (Some(ds), Some(v)) = (text_of(e, "DelsortimentUUID"), text_of(e, "Vaerdi"))
+                && let Some(dim) = engine.sortiment.as_ref().and_then(|s| s.delsortiment(&ds))
+            {
+                out.push((dim.to_string(), norm_uuid(&v)));
+            }
+            continue;
+        }
+        let lower = e.local.to_ascii_lowercase();
+        if DIMENSIONS.contains(&lower.as_str()) && e.elements().next().is_none() {
+            out.push((lower, norm_uuid(&e.text())));
+        } else {
+            stack.extend(e.elements());
+        }
+    }
+    out
+}
+
+/// Every descendant (not the element itself) with this local name, in document order.
+pub fn find_all<'e>(root: &'e Element, local: &str) -> Vec<&'e Element> {
+    let mut out = Vec::new();
+    let mut stack: Vec<&Element> = root.elements().collect::<Vec<_>>();
+    stack.reverse();
+    while let Some(e) = stack.pop() {
+        if e.local == local {
+            out.push(e);
+        }
+        let mut kids: Vec<&Element> = e.elements().collect();
+        kids.reverse();
+        stack.extend(kids);
+    }
+    out
+}
+
+/// The trimmed text of the first child with this local name.
+pub fn text_of(e: &Element, local: &str) -> Option<String> {
+    e.elements()
+        .find(|c| c.local == local)
+        .map(|c| c.text().trim().to_string())
+        .filter(|t| !t.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::xml::tree::parse;
+
+    #[test]
+    fn books_a_voucher_and_pays_a_claim() {
+        let engine = Engine::with_default_data().unwrap();
+        let mut s = State::new(Context::new(Date::new(2025, 6, 30).unwrap()));
+        let bilag = parse(
+            br#"<R xmlns="urn:x"><Finansbilag><FinansbilagUUID>fb</FinansbilagUUID>
+<Finanspostering><Beloeb>10.00</Beloeb><Kontering><Art>a1000000-0000-4000-8000-000000000001</Art><Funktion>f1000000-0000-4000-8000-000000000001</Funktion></Kontering></Finanspostering>
+<Finanspostering><Beloeb>-10.00</Beloeb><Kontering><Art>a1000000-0000-4000-8000-000000000004</Art><Funktion>f1000000-0000-4000-8000-000000000003</Funktion></Kontering></Finanspostering>
+</Finansbilag></R>"#,
+        )
+        .unwrap();
+        s.apply(&bilag, None, &engine, 1);
+        assert_eq!(s.ledger.len(), 2);
+        let net = s
+            .ledger
+            .values()
+            .fold(Decimal::ZERO, |a, l| &a + &l.balance);
+        assert!(net.is_zero());
+        assert!(s.ledger.keys().all(|k| k != UNMAPPED));
+
+        let reg = parse(
+            br#"<R><Debitorkonto><DebitorkontoUUID>DE</DebitorkontoUUID><Fordring><FordringUUID>df</FordringUUID><Hovedstol>100.00</Hovedstol><Delfordring><DelfordringUUID>d0</DelfordringUUID><Beloeb>100.00</Beloeb></Delfordring></Fordring></Debitorkonto></R>"#,
+        )
+        .unwrap();
+        s.apply(&reg, Some("SYS"), &engine, 2);
+        assert_eq!(s.ctx.account("de").unwrap().owner.as_deref(), Some("sys"));
+        let pay = parse(
+            br#"<R><Indbetaling><IndbetalingUUID>ec</IndbetalingUUID><Beloeb>50.00</Beloeb><Anvendelse><DelfordringUUID>d0</DelfordringUUID><Beloeb>40.00</Beloeb></Anvendelse></Indbetaling></R>"#,
+        )
+        .unwrap();
+        let fx = s.apply(&pay, Some("SYS"), &engine, 3);
+        let rest = s.ctx.claim("d0").unwrap().payable.clone().unwrap();
+        assert_eq!(fmt_amount(&rest), "60.00");
+        assert_eq!(
+            fmt_amount(&s.ctx.claim("df").unwrap().payable.clone().unwrap()),
+            "60.00"
+        );
+        assert_eq!(fmt_amount(fx.unapplied.as_ref().unwrap()), "10.00");
+        assert_eq!(s.payments.len(), 1);
+    }
+}
