@@ -290,27 +290,30 @@ pub fn normalize<'s>(model: &Model, t: TypeId, s: &'s str) -> Cow<'s, str> {
 }
 
 /// Does validating against `t` need the typed value (value-based facets, lists, unions)?
-/// When it does not, [`check`] can skip building the value.
+/// When it does not, [`check`] can skip building the value. For the string family,
+/// lengths and enumerations are judged on the normalised text itself.
 fn needs_value(model: &Model, t: TypeId) -> bool {
     let mut cur = t;
     for _ in 0..256 {
         let TypeDef::Simple(st) = model.ty(cur) else {
             return true;
         };
-        if !matches!(st.variety, Variety::Atomic(_)) {
+        let Variety::Atomic(b) = st.variety else {
             return true;
-        }
+        };
+        let stringy = b.primitive() == Builtin::String;
         let f = &st.facets;
-        if f.enumeration.is_some()
-            || f.min_inclusive.is_some()
+        if f.min_inclusive.is_some()
             || f.max_inclusive.is_some()
             || f.min_exclusive.is_some()
             || f.max_exclusive.is_some()
             || f.total_digits.is_some()
             || f.fraction_digits.is_some()
-            || f.length.is_some()
-            || f.min_length.is_some()
-            || f.max_length.is_some()
+            || (!stringy
+                && (f.enumeration.is_some()
+                    || f.length.is_some()
+                    || f.min_length.is_some()
+                    || f.max_length.is_some()))
         {
             return true;
         }
@@ -325,8 +328,8 @@ fn needs_value(model: &Model, t: TypeId) -> bool {
     true
 }
 
-/// Like [`validate`] when only the verdict matters: pattern-only and facet-free atomic
-/// types are checked without building the value (no allocation for strings).
+/// Like [`validate`] when only the verdict matters: types whose facets can be judged on the
+/// text are checked without building the value (no allocation for strings).
 pub fn check(
     model: &Model,
     t: TypeId,
@@ -336,6 +339,15 @@ pub fn check(
     if needs_value(model, t) {
         return validate(model, t, lexical, resolve).map(|_| ());
     }
+    check_lexical(model, t, lexical, resolve)
+}
+
+fn check_lexical(
+    model: &Model,
+    t: TypeId,
+    lexical: &str,
+    resolve: PrefixResolver<'_>,
+) -> Result<(), SimpleError> {
     let TypeDef::Simple(st) = model.ty(t) else {
         return validate(model, t, lexical, resolve).map(|_| ());
     };
@@ -349,15 +361,62 @@ pub fn check(
                 Some(format!("a valid xs:{}", b.local_name())),
             )
         })?,
-        (None, Some(base)) => check(model, base, &normalized, resolve)?,
+        (None, Some(base)) => check_lexical(model, base, &normalized, resolve)?,
         (None, None) => {}
     }
-    // Only patterns can be left here (see `needs_value`).
-    check_facets(
-        model,
-        t,
-        &st.facets,
-        &Value::String(String::new()),
-        &normalized,
-    )
+    let f = &st.facets;
+    if f.is_empty() {
+        return Ok(());
+    }
+    // What is left (see `needs_value`): patterns, and for strings lengths and enumerations,
+    // whose value is the normalised text.
+    let n = normalized.chars().count() as u64;
+    if let Some(l) = f.length
+        && n != l
+    {
+        return Err(fail(
+            "cvc-length-valid",
+            format!("length {n} of '{normalized}' is not {l}"),
+            Some(format!("length {l}")),
+        ));
+    }
+    if let Some(l) = f.min_length
+        && n < l
+    {
+        return Err(fail(
+            "cvc-minLength-valid",
+            format!("'{normalized}' has length {n}, less than the minimum {l}"),
+            Some(format!("length >= {l}")),
+        ));
+    }
+    if let Some(l) = f.max_length
+        && n > l
+    {
+        return Err(fail(
+            "cvc-maxLength-valid",
+            format!("'{normalized}' has length {n}, more than the maximum {l}"),
+            Some(format!("length <= {l}")),
+        ));
+    }
+    if f.enumeration.as_ref().is_some_and(|en| {
+        !en.iter()
+            .any(|(v, _)| matches!(v, Value::String(s) if s.as_str() == normalized.as_ref()))
+    }) {
+        // Let the full check produce the message with the allowed values.
+        return validate(model, t, lexical, resolve).map(|_| ());
+    }
+    if !f.patterns.is_empty() && !f.patterns.iter().any(|p| p.is_match(&normalized)) {
+        let pats = f
+            .patterns
+            .iter()
+            .map(|p| p.source().to_string())
+            .collect::<Vec<_>>()
+            .join(" | ");
+        return Err(fail(
+            "cvc-pattern-valid",
+            format!("'{normalized}' does not match the pattern {pats}"),
+            Some(format!("a value matching {pats}")),
+        ));
+    }
+    Ok(())
 }

@@ -55,7 +55,8 @@ struct Frame<'a> {
     elem: Option<ElemId>,
     cm: Option<MatchState>,
     content_error: bool,
-    text: String,
+    /// Where this element's text starts in the shared text buffer.
+    text_start: usize,
     has_children: bool,
     nil: bool,
     text_error: bool,
@@ -103,6 +104,8 @@ struct Validator<'m, 'a> {
     any_type: TypeId,
     /// Reused for the current element's namespace (no allocation per element).
     ns_buf: String,
+    /// Text of the open elements, each frame's from its `text_start` (no allocation per element).
+    text_buf: String,
 }
 
 /// Validate a document. Stops collecting after `max_findings` (the rest is counted).
@@ -123,6 +126,7 @@ pub fn validate(model: &Model, xml: &[u8], roots: Roots) -> (Validation, Envelop
         max_findings: 1000,
         any_type: model.any_type(),
         ns_buf: String::new(),
+        text_buf: String::new(),
     };
     let mut tok = Tokenizer::new(&input);
     loop {
@@ -276,7 +280,7 @@ impl<'m, 'a> Validator<'m, 'a> {
             elem: None,
             cm: None,
             content_error: false,
-            text: String::new(),
+            text_start: self.text_buf.len(),
             has_children: false,
             nil: false,
             text_error: false,
@@ -1026,7 +1030,7 @@ impl<'m, 'a> Validator<'m, 'a> {
             }
             return;
         }
-        f.text.push_str(t);
+        self.text_buf.push_str(t);
     }
 
     fn end(&mut self, _pos: Pos) {
@@ -1039,7 +1043,9 @@ impl<'m, 'a> Validator<'m, 'a> {
         if f.mode == Mode::Typed {
             let (type_id, pos, nil, has_children, content_error) =
                 (f.type_id, f.pos, f.nil, f.has_children, f.content_error);
-            let text = std::mem::take(&mut f.text);
+            let buf = std::mem::take(&mut self.text_buf);
+            let text_start = f.text_start.min(buf.len());
+            let text: &str = &buf[text_start..];
             let elem = f.elem;
             // Content model complete?
             if !nil
@@ -1108,7 +1114,7 @@ impl<'m, 'a> Validator<'m, 'a> {
             {
                 let effective: Cow<str> = match (&constraint, text.is_empty()) {
                     (Some(c), true) => Cow::Owned(c.lexical().to_string()),
-                    _ => Cow::Borrowed(text.as_str()),
+                    _ => Cow::Borrowed(text),
                 };
                 let ns = &self.ns;
                 let resolve = |p: &str| ns.resolve_prefix(p);
@@ -1129,7 +1135,7 @@ impl<'m, 'a> Validator<'m, 'a> {
                                         pos,
                                         "cvc-elt.5.2.2",
                                         format!("the value must be the fixed value '{fx}'"),
-                                        Some(text.clone()),
+                                        Some(text.to_string()),
                                         Some(fx.clone()),
                                     );
                                 }
@@ -1147,19 +1153,22 @@ impl<'m, 'a> Validator<'m, 'a> {
                 && simple_type.is_none()
                 && !has_children
                 && !text.is_empty()
-                && text != *fx
+                && text != fx.as_str()
             {
                 self.report(
                     pos,
                     "cvc-elt.5.2.2",
                     format!("the value must be the fixed value '{fx}'"),
-                    Some(text.clone()),
+                    Some(text.to_string()),
                     Some(fx.clone()),
                 );
             } else if simple_type.is_none() && !has_children && !nil {
                 // Complex content has no value for identity-constraint fields.
                 element_value = None;
             }
+            let mut buf = buf;
+            buf.truncate(text_start);
+            self.text_buf = buf;
         }
         self.identity_end(depth, element_value);
         self.frames.pop();
