@@ -37,10 +37,9 @@ second = re.search(r"\n        <fin:Finanspostering>\n          <fin:Finansposte
                    open(f"{R}/SF1590_A/examples/{A}", encoding="utf-8").read(), re.S).group(0)
 make("SF1590_A", A, "SF1590A-BAL-002", "SF1590A-BAL-002", "OIR-A-002", FB,
      [(second, "")],
-     "the counter-posting (bank) is removed, leaving one posting. This pack's XSD also requires two "
-     "postings (minOccurs=2), so the schema reports it too: the rule gives the business text and "
-     "guards contracts that allow one.",
-     schema="cvc-complex-type.2.4.b")
+     "the counter-posting (bank) is removed, leaving one posting. The XSD allows a single posting "
+     "(an ERP could derive the counter-posting), so the rule is what rejects it, with the business "
+     "text and the remedy.")
 make("SF1590_A", A, "OIR-SRT-001", "OIR-SRT-001", "OIR-S-001", f"{P1}/fin:Kontering/fin:Art",
      [("<fin:Art>a1000000-0000-4000-8000-000000000001</fin:Art>", "<fin:Art>a1000000-0000-4000-8000-0000000000ff</fin:Art>")],
      "the expense posting's Art is a UUID that is not in the sortiment.")

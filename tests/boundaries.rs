@@ -118,7 +118,8 @@ fn modtag_finansbilag_cases_cover_every_facet_kind_present() {
         CaseKind::FractionDigits,
         CaseKind::Date,
         CaseKind::MissingRequired,
-        CaseKind::MinOccurs,
+        // (No element of this request has minOccurs > 1: a voucher may carry a single
+        // posting, which SF1590A-BAL-002 judges. minOccurs−1 is tested on the inline schema.)
         CaseKind::MaxOccurs,
     ] {
         let (v, i) = counts.get(&kind).copied().unwrap_or((0, 0));
@@ -155,12 +156,14 @@ fn modtag_finansbilag_cases_cover_every_facet_kind_present() {
         "cvc-totalDigits-valid"
     );
     assert_eq!(c.value.as_deref(), Some("10000000000000000.01"));
-    // minOccurs 2: one posting left is noticed at the end of Finansbilag.
-    let c = find("fin:Finansbilag/fin:Finanspostering", "minOccurs-1 (1)");
-    let f = c.finding.as_ref().unwrap();
-    assert_eq!(f.constraint, "cvc-complex-type.2.4.b");
-    assert!(f.path.ends_with("/fin:Finansbilag"), "{}", f.path);
-    assert_eq!(c.message.matches("<fin:Finanspostering>").count(), 1);
+    // A single posting is schema-valid (SF1590A-BAL-002 judges it), so the minimal count
+    // of postings is a valid case.
+    assert!(
+        !r.cases
+            .iter()
+            .any(|c| c.path.ends_with("fin:Finansbilag/fin:Finanspostering")
+                && c.label == "minOccurs-1 (1)")
+    );
     // Optional elements the example lacks are inserted and varied too.
     assert!(r.cases.iter().any(|c| c.path.ends_with("fin:Valoerdato")));
     assert!(
@@ -425,7 +428,7 @@ const XSD: &str = r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targ
         <xs:element name="Note" type="xs:string" nillable="true"/>
         <xs:element name="Nr"><xs:simpleType><xs:restriction base="xs:string"><xs:length value="4"/><xs:pattern value="[0-9]+"/></xs:restriction></xs:simpleType></xs:element>
         <xs:element name="Version" type="xs:string" fixed="2"/>
-        <xs:element name="Linje" maxOccurs="3">
+        <xs:element name="Linje" minOccurs="2" maxOccurs="3">
           <xs:complexType>
             <xs:simpleContent><xs:extension base="xs:string">
               <xs:attribute name="type" use="required"><xs:simpleType><xs:restriction base="xs:token">
@@ -575,6 +578,11 @@ fn enumerations_bounds_nil_fixed_and_attributes() {
             .2
             .as_deref(),
         Some("cvc-attribute.4")
+    );
+    // minOccurs 2: one left is noticed at the end of the parent.
+    assert_eq!(
+        value("Linje", "minOccurs-1 (1)").2.as_deref(),
+        Some("cvc-complex-type.2.4.b")
     );
     // maxOccurs 3: exactly 3 is fine, 4 is not.
     assert_eq!(value("Linje", "maxOccurs (3)").0, Expect::Valid);
