@@ -2466,6 +2466,13 @@ impl<'l> Compiler<'l> {
                 };
             }
         }
+        // Per-type flags for the validator's hot path.
+        self.m.simple_flags = (0..self.m.types.len() as TypeId)
+            .map(|t| SimpleFlags {
+                needs_value: simple::needs_value(&self.m, t),
+                id_kind: super::validate::compute_id_kind(&self.m, t),
+            })
+            .collect();
         // Keyrefs refer to keys or uniques.
         for (id, rq, file, line) in std::mem::take(&mut self.pending_keyrefs) {
             let Some(&target) = self.ic_memo.get(&rq) else {

@@ -320,6 +320,17 @@ pub struct Model {
     pub builtins: HashMap<Builtin, TypeId>,
     /// Content models that had to be approximated (huge nested counts), for warnings.
     pub approximations: Vec<String>,
+    /// Per type, computed once after compiling: what the validator's hot path asks.
+    pub simple_flags: Vec<SimpleFlags>,
+}
+
+/// Facts about a simple type the validator needs per value, precomputed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SimpleFlags {
+    /// Validation needs the typed value (value facets, lists, unions, non-string lengths).
+    pub needs_value: bool,
+    /// ID, IDREF (IDREFS and lists of IDREF count as IDREF) or neither.
+    pub id_kind: Option<Builtin>,
 }
 
 impl Model {
@@ -332,6 +343,17 @@ impl Model {
     pub fn builtin(&self, b: Builtin) -> TypeId {
         self.builtins[&b]
     }
+    /// Precomputed flags of a type (defaults when the model was built by hand).
+    pub fn flags(&self, id: TypeId) -> SimpleFlags {
+        self.simple_flags
+            .get(id as usize)
+            .copied()
+            .unwrap_or(SimpleFlags {
+                needs_value: true,
+                id_kind: None,
+            })
+    }
+
     pub fn ty(&self, id: TypeId) -> &TypeDef {
         &self.types[id as usize]
     }

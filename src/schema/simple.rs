@@ -292,7 +292,7 @@ pub fn normalize<'s>(model: &Model, t: TypeId, s: &'s str) -> Cow<'s, str> {
 /// Does validating against `t` need the typed value (value-based facets, lists, unions)?
 /// When it does not, [`check`] can skip building the value. For the string family,
 /// lengths and enumerations are judged on the normalised text itself.
-fn needs_value(model: &Model, t: TypeId) -> bool {
+pub(crate) fn needs_value(model: &Model, t: TypeId) -> bool {
     let mut cur = t;
     for _ in 0..256 {
         let TypeDef::Simple(st) = model.ty(cur) else {
@@ -336,7 +336,7 @@ pub fn check(
     lexical: &str,
     resolve: PrefixResolver<'_>,
 ) -> Result<(), SimpleError> {
-    if needs_value(model, t) {
+    if model.flags(t).needs_value {
         return validate(model, t, lexical, resolve).map(|_| ());
     }
     check_lexical(model, t, lexical, resolve)

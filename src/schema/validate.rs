@@ -1626,6 +1626,11 @@ fn path_matches(p: &IcPath, rel: &[(Option<String>, String)]) -> bool {
 
 /// ID-ness of a type: ID, IDREF (or a list of IDREFs).
 fn id_kind(model: &Model, t: TypeId) -> Option<Builtin> {
+    model.flags(t).id_kind
+}
+
+/// ID-ness of a type, worked out once per type when the model is built.
+pub(crate) fn compute_id_kind(model: &Model, t: TypeId) -> Option<Builtin> {
     let mut cur = t;
     for _ in 0..64 {
         let TypeDef::Simple(st) = model.ty(cur) else {
@@ -1636,7 +1641,7 @@ fn id_kind(model: &Model, t: TypeId) -> Option<Builtin> {
             (Some(Builtin::IdRef), _) | (Some(Builtin::IdRefs), _) => return Some(Builtin::IdRef),
             (Some(_), _) => return None,
             (None, Variety::List(item)) => {
-                return id_kind(model, *item).filter(|k| *k == Builtin::IdRef);
+                return compute_id_kind(model, *item).filter(|k| *k == Builtin::IdRef);
             }
             (None, _) => cur = st.base?,
         }
