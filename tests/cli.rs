@@ -175,3 +175,28 @@ fn validate_on_a_service_pack_reports_schema_and_rule_findings_together() {
         .collect();
     assert!(sources.iter().any(|s| s.contains("schema")), "{out}");
 }
+
+#[test]
+fn a_body_element_that_is_no_message_of_the_contract_is_located() {
+    let d = scratch("nomsg");
+    write(&d, "t.xsd", XSD);
+    let wsdl = write(&d, "t.wsdl", WSDL);
+    let env = write(
+        &d,
+        "other.xml",
+        "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:t=\"urn:t\"><s:Body>\n  <t:Other/></s:Body></s:Envelope>",
+    );
+    let (code, out, _) = oir(&["validate", "--wsdl", &wsdl, "--format", "json", &env]);
+    assert_eq!(code, 1, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let f = v["documents"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["constraint"] == "wsdl-message")
+        .cloned()
+        .expect("a wsdl-message finding");
+    assert_eq!(f["line"], 2);
+    assert_eq!(f["column"], 3);
+    assert_eq!(f["path"], "/s:Envelope/s:Body/t:Other");
+}

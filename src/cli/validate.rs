@@ -124,7 +124,7 @@ fn validate_one(
         let mut dir = None;
         let mut v = v;
         if let Some(c) = contract {
-            for (ns, local) in &env.body_children {
+            for (i, (ns, local)) in env.body_children.iter().enumerate() {
                 if ns.as_deref() == env.soap_ns.as_deref() && local == "Fault" {
                     continue;
                 }
@@ -134,9 +134,12 @@ fn validate_one(
                         dir = Some(d);
                     }
                     None => v.findings.push(Finding {
-                        line: 0,
-                        column: 0,
-                        path: format!("/Envelope/Body/{local}"),
+                        line: env.body_locations.get(i).map_or(0, |(p, _)| p.line),
+                        column: env.body_locations.get(i).map_or(0, |(p, _)| p.column),
+                        path: env
+                            .body_locations
+                            .get(i)
+                            .map_or_else(|| format!("/Envelope/Body/{local}"), |(_, p)| p.clone()),
                         constraint: "wsdl-message".into(),
                         message: format!("'{local}' is not the request, response or fault element of any operation in the contract"),
                         value: None,

@@ -30,6 +30,8 @@ pub struct EnvelopeInfo {
     pub soap_ns: Option<String>,
     pub header_blocks: Vec<(Option<String>, String)>,
     pub body_children: Vec<(Option<String>, String)>,
+    /// Where each Body child starts, and its path as written (same order as `body_children`).
+    pub body_locations: Vec<(Pos, String)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -420,6 +422,8 @@ impl<'m, 'a> Validator<'m, 'a> {
                         self.envelope
                             .body_children
                             .push((ns.map(str::to_string), local.to_string()));
+                        let path = self.path();
+                        self.envelope.body_locations.push((pos, path));
                         if ns == soap.as_deref() && local == "Fault" {
                             return Decision::Lax;
                         }
