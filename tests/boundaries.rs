@@ -456,7 +456,10 @@ const SMALL_WSDL: &str = r#"<wsdl:definitions xmlns:wsdl="http://schemas.xmlsoap
 </wsdl:definitions>"#;
 
 fn small_contract() -> (PathBuf, Contract) {
-    let d = std::env::temp_dir().join(format!("oir-boundaries-{}", std::process::id()));
+    // One folder per call: tests run in parallel and must not read half-written files.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let d = std::env::temp_dir().join(format!("oir-boundaries-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
     std::fs::write(d.join("b.xsd"), XSD).unwrap();
     std::fs::write(d.join("b.wsdl"), SMALL_WSDL).unwrap();

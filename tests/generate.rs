@@ -296,7 +296,10 @@ const XSD: &str = r###"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" ta
 </xs:schema>"###;
 
 fn feature_set() -> SchemaSet {
-    let d = std::env::temp_dir().join(format!("oir-generate-{}", std::process::id()));
+    // One folder per call: tests run in parallel and must not read half-written files.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let d = std::env::temp_dir().join(format!("oir-generate-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&d).unwrap();
     std::fs::write(d.join("g.xsd"), XSD).unwrap();
     SchemaSet::load_xsd(&d.join("g.xsd")).unwrap()

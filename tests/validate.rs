@@ -39,7 +39,10 @@ const XSD: &str = r#"<?xml version="1.0"?>
 </xs:schema>"#;
 
 fn schema() -> SchemaSet {
-    let dir = std::env::temp_dir().join(format!("oir-validate-test-{}", std::process::id()));
+    // One file per call: the tests run in parallel and must not read a half-written schema.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("oir-validate-test-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("fb.xsd");
     std::fs::File::create(&path)
