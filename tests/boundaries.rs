@@ -4,9 +4,10 @@
 
 mod common;
 
+use common::oir;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use oir::schema::LoadOptions;
 use oir::schema::boundaries::{
@@ -596,19 +597,6 @@ fn enumerations_bounds_nil_fixed_and_attributes() {
 }
 
 // ---- the command line --------------------------------------------------------------------
-
-fn oir(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_oir"))
-        .current_dir(root())
-        .args(args)
-        .output()
-        .expect("oir runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 #[test]
 fn cli_lists_cases_writes_messages_and_keeps_the_exit_codes() {

@@ -4,8 +4,11 @@
 //! the path its `<!-- expect: RULE-ID CODE PATH -->` comment names. Plus `oir rules` as a
 //! user runs it.
 
+mod common;
+
+use common::oir;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use oir::oir::context::Context;
 use oir::oir::date::Date;
@@ -261,18 +264,6 @@ fn packs_valid_examples_raise_no_finding_and_rule_examples_hit_exactly_their_rul
 }
 
 // ---- the CLI ------------------------------------------------------------------------
-
-fn oir(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_oir"))
-        .args(args)
-        .output()
-        .expect("oir runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 #[test]
 fn rules_lists_the_catalogue_in_both_languages() {

@@ -371,13 +371,8 @@ impl<'l> Compiler<'l> {
         r
     }
 
-    fn compile_type_into(
-        &mut self,
-        id: TypeId,
-        doc: usize,
-        el: &Element,
-        name: Option<QName>,
-    ) -> R<()> {
+    /// Run `f` one nesting level deeper, refusing past MAX_NESTING (guards the stack).
+    fn nested<T>(&mut self, doc: usize, el: &Element, f: impl FnOnce(&mut Self) -> R<T>) -> R<T> {
         self.depth += 1;
         let r = if self.depth > MAX_NESTING {
             Err(self.err(
@@ -386,10 +381,20 @@ impl<'l> Compiler<'l> {
                 format!("schema nesting deeper than {MAX_NESTING} levels (recursive definitions?)"),
             ))
         } else {
-            self.compile_type_inner(id, doc, el, name)
+            f(self)
         };
         self.depth -= 1;
         r
+    }
+
+    fn compile_type_into(
+        &mut self,
+        id: TypeId,
+        doc: usize,
+        el: &Element,
+        name: Option<QName>,
+    ) -> R<()> {
+        self.nested(doc, el, |c| c.compile_type_inner(id, doc, el, name))
     }
 
     fn compile_type_inner(
@@ -670,7 +675,6 @@ impl<'l> Compiler<'l> {
         };
         let is_list = matches!(bt.variety, Variety::List(_));
         let is_union = matches!(bt.variety, Variety::Union(_));
-        let scope = r.clone();
         let mut enumeration: Vec<(datatypes::Value, String)> = Vec::new();
         let mut has_enum = false;
         let mut seen: HashSet<String> = HashSet::new();
@@ -816,7 +820,6 @@ impl<'l> Compiler<'l> {
                 other => return Err(self.err(doc, fe, format!("unknown facet xs:{other}"))),
             }
         }
-        let _ = scope;
         if has_enum {
             f.enumeration = Some(enumeration);
         }
@@ -989,9 +992,6 @@ impl<'l> Compiler<'l> {
                     el,
                     "xs:simpleContent must be the only child of xs:complexType",
                 ));
-            }
-            if el.attr("mixed").is_some() && mixed_attr {
-                // mixed is meaningless but tolerated by processors for simpleContent.
             }
             self.check_xsd_children(doc, sc)?;
             let dk: Vec<&Element> = content_children(sc).collect();
@@ -1480,18 +1480,7 @@ impl<'l> Compiler<'l> {
 
     /// Compile a particle. `top` = directly the content of a type (where xs:all may be).
     fn particle(&mut self, doc: usize, el: &Element, top: bool) -> R<Option<Particle>> {
-        self.depth += 1;
-        let r = if self.depth > MAX_NESTING {
-            Err(self.err(
-                doc,
-                el,
-                format!("schema nesting deeper than {MAX_NESTING} levels (recursive definitions?)"),
-            ))
-        } else {
-            self.particle_inner(doc, el, top)
-        };
-        self.depth -= 1;
-        r
+        self.nested(doc, el, |c| c.particle_inner(doc, el, top))
     }
 
     fn particle_inner(&mut self, doc: usize, el: &Element, top: bool) -> R<Option<Particle>> {
@@ -2312,10 +2301,7 @@ impl<'l> Compiler<'l> {
                 uses.push(o.clone());
             }
         }
-        if let (Some(w), None) = (&own.wildcard, &base_wild)
-            && !base.is_empty()
-        {
-            let _ = w;
+        if own.wildcard.is_some() && base_wild.is_none() && !base.is_empty() {
             return Err(self.err(
                 doc,
                 at,
@@ -2569,23 +2555,11 @@ fn set_derivation(d: &mut Derivations, tok: &str) {
 }
 
 fn static_facet_name(name: &str) -> &'static str {
-    [
-        "length",
-        "minLength",
-        "maxLength",
-        "pattern",
-        "enumeration",
-        "whiteSpace",
-        "maxInclusive",
-        "maxExclusive",
-        "minInclusive",
-        "minExclusive",
-        "totalDigits",
-        "fractionDigits",
-    ]
-    .into_iter()
-    .find(|n| *n == name)
-    .unwrap_or("unknown")
+    super::structure::FACETS
+        .iter()
+        .copied()
+        .find(|n| *n == name)
+        .unwrap_or("unknown")
 }
 
 fn facet_applies(name: &str, prim: Option<Builtin>, is_list: bool, is_union: bool) -> bool {

@@ -407,7 +407,7 @@ impl Model {
                     Derivation::Extension => used.extension = true,
                     Derivation::Restriction => used.restriction = true,
                 },
-                TypeDef::Simple(s) => {
+                TypeDef::Simple(_) => {
                     used.restriction = true;
                     // A simple type is also validly derived from a union containing it.
                     if let Some(TypeDef::Simple(b)) = self.types.get(base as usize)
@@ -418,7 +418,6 @@ impl Model {
                     {
                         return Some(used);
                     }
-                    let _ = s;
                 }
             }
             match td.base() {

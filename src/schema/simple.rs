@@ -173,47 +173,9 @@ pub fn check_facets(
         }
     };
     if let Some(n) = len {
-        if let Some(l) = f.length
-            && n != l
-        {
-            return Err(fail(
-                "cvc-length-valid",
-                format!("length {n} of '{normalized}' is not {l}"),
-                Some(format!("length {l}")),
-            ));
-        }
-        if let Some(l) = f.min_length
-            && n < l
-        {
-            return Err(fail(
-                "cvc-minLength-valid",
-                format!("'{normalized}' has length {n}, less than the minimum {l}"),
-                Some(format!("length >= {l}")),
-            ));
-        }
-        if let Some(l) = f.max_length
-            && n > l
-        {
-            return Err(fail(
-                "cvc-maxLength-valid",
-                format!("'{normalized}' has length {n}, more than the maximum {l}"),
-                Some(format!("length <= {l}")),
-            ));
-        }
+        check_lengths(f, n, normalized)?;
     }
-    if !f.patterns.is_empty() && !f.patterns.iter().any(|p| p.is_match(normalized)) {
-        let pats = f
-            .patterns
-            .iter()
-            .map(|p| p.source().to_string())
-            .collect::<Vec<_>>()
-            .join(" | ");
-        return Err(fail(
-            "cvc-pattern-valid",
-            format!("'{normalized}' does not match the pattern {pats}"),
-            Some(format!("a value matching {pats}")),
-        ));
-    }
+    check_patterns(f, normalized)?;
     if let Some(en) = &f.enumeration
         && !en.iter().any(|(v, _)| datatypes::equal(v, value))
     {
@@ -370,7 +332,20 @@ fn check_lexical(
     }
     // What is left (see `needs_value`): patterns, and for strings lengths and enumerations,
     // whose value is the normalised text.
-    let n = normalized.chars().count() as u64;
+    check_lengths(f, normalized.chars().count() as u64, &normalized)?;
+    if f.enumeration.as_ref().is_some_and(|en| {
+        !en.iter()
+            .any(|(v, _)| matches!(v, Value::String(s) if s.as_str() == normalized.as_ref()))
+    }) {
+        // Let the full check produce the message with the allowed values.
+        return validate(model, t, lexical, resolve).map(|_| ());
+    }
+    check_patterns(f, &normalized)?;
+    Ok(())
+}
+
+/// Length facets against a length already measured (characters, octets or items).
+fn check_lengths(f: &Facets, n: u64, normalized: &str) -> Result<(), SimpleError> {
     if let Some(l) = f.length
         && n != l
     {
@@ -398,14 +373,12 @@ fn check_lexical(
             Some(format!("length <= {l}")),
         ));
     }
-    if f.enumeration.as_ref().is_some_and(|en| {
-        !en.iter()
-            .any(|(v, _)| matches!(v, Value::String(s) if s.as_str() == normalized.as_ref()))
-    }) {
-        // Let the full check produce the message with the allowed values.
-        return validate(model, t, lexical, resolve).map(|_| ());
-    }
-    if !f.patterns.is_empty() && !f.patterns.iter().any(|p| p.is_match(&normalized)) {
+    Ok(())
+}
+
+/// The patterns of one restriction step: one of them must match.
+fn check_patterns(f: &Facets, normalized: &str) -> Result<(), SimpleError> {
+    if !f.patterns.is_empty() && !f.patterns.iter().any(|p| p.is_match(normalized)) {
         let pats = f
             .patterns
             .iter()

@@ -6,7 +6,8 @@ use super::LoadError;
 use crate::xml::XSD_NS;
 use crate::xml::tree::{Element, Node};
 
-const FACETS: &[&str] = &[
+/// The constraining facets of XSD 1.0, by element name.
+pub(crate) const FACETS: &[&str] = &[
     "length",
     "minLength",
     "maxLength",

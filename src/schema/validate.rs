@@ -1166,10 +1166,8 @@ impl<'m, 'a> Validator<'m, 'a> {
                     Some(text.to_string()),
                     Some(fx.clone()),
                 );
-            } else if simple_type.is_none() && !has_children && !nil {
-                // Complex content has no value for identity-constraint fields.
-                element_value = None;
             }
+            // (Complex content has no value for identity-constraint fields: element_value stays None.)
             let mut buf = buf;
             buf.truncate(text_start);
             self.text_buf = buf;

@@ -26,3 +26,17 @@ pub fn shared_dir(what: &str) -> Option<PathBuf> {
     );
     None
 }
+
+/// Run the `oir` binary from the crate root: (exit code, stdout, stderr).
+pub fn oir(args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_oir"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .output()
+        .expect("oir runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
