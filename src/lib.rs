@@ -5,6 +5,8 @@
 
 pub mod cli;
 pub mod oir;
+pub mod report;
+pub mod run;
 pub mod schema;
 pub mod stub;
 pub mod xml;
