@@ -3,6 +3,8 @@
 //! keeps what it needs and writes its file as the run goes (atomically), so an interrupted run
 //! still leaves valid, complete-so-far reports.
 
+pub mod mask;
+
 use crate::run::events::Event;
 
 /// A consumer of the run's events.
