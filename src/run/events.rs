@@ -8,10 +8,10 @@
 //! writers key by [`ScenarioInfo::id`] + `attempt`. A retried scenario has several attempts;
 //! only the one with `final_attempt: true` decides its verdict.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Everything a reader needs to know what was tested, when, and how to reproduce it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RunInfo {
     pub tool: String,
     pub tool_version: String,
@@ -40,7 +40,7 @@ pub struct RunInfo {
 }
 
 /// One scenario (an outline's example row is its own scenario).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ScenarioInfo {
     /// Stable across runs: `<feature path>:<line>` (an outline row: the row's line).
     pub id: String,
@@ -63,7 +63,7 @@ pub struct ScenarioInfo {
     pub language: String,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum StepStatus {
     Passed,
@@ -75,7 +75,7 @@ pub enum StepStatus {
 }
 
 /// A SOAP exchange made (or received) by a step.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Exchange {
     /// "outbound": oir sent a request to the target; "inbound": oir received a request from
     /// the system under test (its stub side) and answered it.
@@ -92,7 +92,7 @@ pub struct Exchange {
 }
 
 /// A finding shown at its place in a message (schema or business rule).
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Finding {
     /// Rule code ("SF1590A-BAL-001") or "schema".
     pub code: String,
@@ -104,14 +104,14 @@ pub struct Finding {
 
 /// One case expanded inside a step (a boundary case, a sortiment value): counted and
 /// reported as its own result under the step.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct SubResult {
     pub name: String,
     pub passed: bool,
     pub message: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct StepResult {
     /// As written ("Given", "Givet", "And" …).
     pub keyword: String,
@@ -133,7 +133,7 @@ pub struct StepResult {
     pub docstring: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Passed,
@@ -142,7 +142,7 @@ pub enum Verdict {
     AwaitingConfirmation,
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Summary {
     pub scenarios: usize,
     pub passed: usize,
@@ -163,7 +163,7 @@ pub struct Summary {
     pub interrupted: bool,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     RunStarted(RunInfo),
