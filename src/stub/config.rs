@@ -14,16 +14,29 @@
 //!   max_body_bytes: 10485760
 //!   journal_limit: 1000
 //!   validate_answers: true          # default: on in debug builds
+//!   state: stub-state.db            # SQLite persistence (like --state)
+//!   unmasked_journal: false         # true: CPR numbers in clear in journal and admin output
+//!   overrides:                      # fault injection and misbehaviour (see `faults`)
+//!     - match: {operation: ModtagFinansbilag, path: Finansbilag/Bilagstekst, equals: "x"}
+//!       respond: {status: {code: 503}}
+//!       probability: 0.5
+//!       times: 3
+//!   callbacks:                      # where callbacks go: operation, service, integration or "*"
+//!     RegistrerDaekningAfskrivning: http://127.0.0.1:9001/service/OIR/DaekningAfskrivningRegistreringAfsend/1
+//!   callback_retries: 3             # retries after the first attempt
+//!   callback_backoff_ms: 200        # first wait, doubling per retry
 //! ```
 //!
 //! Relative paths are relative to the config file.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use super::StubError;
+use super::faults::{Override, Respond};
 use crate::oir::date::Date;
 use crate::oir::sortiment::default_data_dir;
 
@@ -32,6 +45,8 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8088";
 /// Requests above this size are refused with 413 before they are parsed.
 pub const DEFAULT_MAX_BODY: usize = 10 * 1024 * 1024;
 pub const DEFAULT_JOURNAL_LIMIT: usize = 1000;
+pub const DEFAULT_CALLBACK_RETRIES: u32 = 3;
+pub const DEFAULT_CALLBACK_BACKOFF_MS: u64 = 200;
 
 #[derive(Debug, Clone)]
 pub struct StubConfig {
@@ -48,13 +63,24 @@ pub struct StubConfig {
     pub omsaetningstabel: Option<PathBuf>,
     /// Initial state (rule-example `kontekst` YAML).
     pub context: Option<PathBuf>,
-    /// Where SQLite persistence will live (a later slice); accepted and reported now.
+    /// SQLite persistence: every state change is on disk before its answer is sent.
     pub state_file: Option<PathBuf>,
     pub max_body_bytes: usize,
     pub journal_limit: usize,
     /// Validate every answer against the contract before sending it (journaled, and a
     /// header `x-oir-answer-valid: false` when it fails).
     pub validate_answers: bool,
+    /// Fault injection and misbehaviour, in order (more at run time via
+    /// `POST /__admin/faults` or [`super::Stub::faults`]).
+    pub overrides: Vec<Override>,
+    /// Callback targets by callback operation, service name, integration or `"*"`.
+    pub callbacks: BTreeMap<String, String>,
+    /// Retries after a failed callback attempt.
+    pub callback_retries: u32,
+    /// Wait before the first retry; doubles with each further one.
+    pub callback_backoff_ms: u64,
+    /// CPR numbers in clear in the journal and admin output (default: masked).
+    pub unmasked_journal: bool,
 }
 
 impl Default for StubConfig {
@@ -72,6 +98,11 @@ impl Default for StubConfig {
             max_body_bytes: DEFAULT_MAX_BODY,
             journal_limit: DEFAULT_JOURNAL_LIMIT,
             validate_answers: cfg!(debug_assertions),
+            overrides: Vec::new(),
+            callbacks: BTreeMap::new(),
+            callback_retries: DEFAULT_CALLBACK_RETRIES,
+            callback_backoff_ms: DEFAULT_CALLBACK_BACKOFF_MS,
+            unmasked_journal: false,
         }
     }
 }
@@ -142,6 +173,16 @@ struct RawConfig {
     journal_limit: Option<usize>,
     #[serde(default)]
     validate_answers: Option<bool>,
+    #[serde(default)]
+    overrides: Vec<Override>,
+    #[serde(default)]
+    callbacks: BTreeMap<String, String>,
+    #[serde(default)]
+    callback_retries: Option<u32>,
+    #[serde(default)]
+    callback_backoff_ms: Option<u64>,
+    #[serde(default)]
+    unmasked_journal: Option<bool>,
 }
 
 impl StubConfig {
@@ -186,6 +227,31 @@ impl StubConfig {
         if let Some(v) = r.validate_answers {
             c.validate_answers = v;
         }
+        for (i, o) in r.overrides.into_iter().enumerate() {
+            o.check().map_err(|e| format!("overrides[{i}]: {e}"))?;
+            let mut o = o;
+            if let Respond::Template { file, .. } = &mut o.respond
+                && file.is_relative()
+            {
+                *file = base.join(&*file);
+            }
+            c.overrides.push(o);
+        }
+        for (k, url) in &r.callbacks {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(format!("callbacks.{k}: '{url}' is not an http(s) URL"));
+            }
+        }
+        c.callbacks = r.callbacks;
+        if let Some(n) = r.callback_retries {
+            c.callback_retries = n.min(20);
+        }
+        if let Some(ms) = r.callback_backoff_ms {
+            c.callback_backoff_ms = ms;
+        }
+        if let Some(u) = r.unmasked_journal {
+            c.unmasked_journal = u;
+        }
         Ok(c)
     }
 }
@@ -211,5 +277,42 @@ mod tests {
         assert!(check_loopback(&"127.0.0.1:1".parse().unwrap()).is_ok());
         assert!(check_loopback(&"[::1]:1".parse().unwrap()).is_ok());
         assert!(check_loopback(&"0.0.0.0:1".parse().unwrap()).is_err());
+    }
+
+    #[test]
+    fn overrides_callbacks_and_masking_in_yaml() {
+        let c = StubConfig::from_yaml(
+            r#"stub:
+  unmasked_journal: true
+  callbacks: {RegistrerDaekningAfskrivning: "http://127.0.0.1:9/x"}
+  callback_retries: 2
+  overrides:
+    - match: {operation: ModtagFinansbilag}
+      respond: {template: {file: answers/a.xml}}
+    - respond: skip_callbacks
+      tenant: t1
+"#,
+            Path::new("/base"),
+        )
+        .unwrap();
+        assert!(c.unmasked_journal);
+        assert_eq!(c.callback_retries, 2);
+        assert_eq!(c.overrides.len(), 2);
+        assert_eq!(
+            c.overrides[0].respond,
+            Respond::Template {
+                file: PathBuf::from("/base/answers/a.xml"),
+                status: None
+            }
+        );
+        assert_eq!(c.overrides[1].tenant.as_deref(), Some("t1"));
+        assert!(StubConfig::from_yaml("stub: {callbacks: {x: ftp://a}}", Path::new(".")).is_err());
+        assert!(
+            StubConfig::from_yaml(
+                "stub: {overrides: [{respond: drop, probability: 3}]}",
+                Path::new(".")
+            )
+            .is_err()
+        );
     }
 }

@@ -44,6 +44,26 @@ fn respond(o: Outgoing) -> Response {
     r
 }
 
+/// A response whose body fails before its first byte: hyper then closes the connection
+/// without sending anything, and the client sees the connection end with no answer.
+fn dropped() -> Response {
+    struct Fails;
+    impl axum::body::HttpBody for Fails {
+        type Data = axum::body::Bytes;
+        type Error = std::io::Error;
+        fn poll_frame(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+            std::task::Poll::Ready(Some(Err(std::io::Error::new(
+                std::io::ErrorKind::ConnectionAborted,
+                "injected connection drop",
+            ))))
+        }
+    }
+    Response::new(Body::new(Fails))
+}
+
 fn xml(status: StatusCode, text: String) -> Response {
     (
         status,
@@ -93,6 +113,7 @@ async fn endpoint(State(stub): State<Arc<Stub>>, req: Request) -> Response {
         soap_action: header("soapaction"),
         body: Vec::new(),
         oversized: None,
+        tenant: super::tenant::of(&parts.headers, parts.uri.query(), &parts.extensions),
     };
     // Refuse by the declared length before reading; a chunked body is cut at the limit.
     match declared {
@@ -105,7 +126,19 @@ async fn endpoint(State(stub): State<Arc<Stub>>, req: Request) -> Response {
     // Validation and rules are CPU work: keep them off the I/O threads.
     let s = Arc::clone(&stub);
     match tokio::task::spawn_blocking(move || pipeline::handle(&s, inc)).await {
-        Ok(o) => respond(o),
+        Ok(mut o) => {
+            for p in std::mem::take(&mut o.callbacks) {
+                tokio::spawn(super::callbacks::deliver(Arc::clone(&stub), p));
+            }
+            if let Some(d) = o.delay {
+                // The injected delay itself, not a synchronisation.
+                tokio::time::sleep(d).await;
+            }
+            if o.drop {
+                return dropped();
+            }
+            respond(o)
+        }
         Err(e) => xml(
             StatusCode::INTERNAL_SERVER_ERROR,
             Fault::server("STUB-PANIC", format!("Stubben fejlede internt: {e}"))

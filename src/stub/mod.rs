@@ -8,6 +8,9 @@
 //! and seeded variation ([`answer`]); accepted messages change an in-memory state
 //! (ledger, debitorkonti, payments, invoices: [`state`]) that later messages are judged
 //! against; everything is journaled and visible through the admin API ([`admin`]).
+//! Each tenant ([`tenant`]) has its own state and journal; overrides inject faults and
+//! misbehaviour ([`faults`]); accepted changes can call the counterpart back
+//! ([`callbacks`]); with `--state` the state survives restarts ([`persist`]).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), oir::stub::StubError> {
@@ -21,19 +24,26 @@
 
 pub mod admin;
 pub mod answer;
+pub mod callbacks;
 pub mod catalog;
 pub mod config;
+pub mod faults;
 pub mod http;
+pub mod persist;
 pub mod pipeline;
 pub mod soap;
 pub mod state;
+pub mod tenant;
 pub mod xmlout;
 
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, OnceLock};
 
 pub use catalog::Catalog;
 pub use config::StubConfig;
+pub use faults::{Match, Override, Respond};
 pub use state::State;
 
 use crate::oir::context::{Context, system_today};
@@ -56,6 +66,8 @@ pub enum StubError {
     },
     #[error("the stub stopped with an error: {0}")]
     Serve(String),
+    #[error("{0}")]
+    Persist(#[from] persist::PersistError),
 }
 
 /// A loaded stub: contracts, rules, state. Shared by the HTTP handlers.
@@ -63,9 +75,15 @@ pub struct Stub {
     pub config: StubConfig,
     pub catalog: Catalog,
     pub engine: Engine,
-    /// The state at start (the configured context), for reset.
+    /// The state at start (the configured context), for reset and new tenants.
     initial: Context,
-    state: Mutex<State>,
+    /// One state per tenant (`""` is the default tenant).
+    tenants: Mutex<HashMap<String, State>>,
+    /// Overrides in force (config and admin API).
+    pub faults: faults::Faults,
+    /// `--state`: where every change is written before its answer is sent.
+    store: Option<persist::Store>,
+    http: OnceLock<reqwest::Client>,
     /// The address actually bound (for URLs in served WSDLs).
     pub bound: OnceLock<SocketAddr>,
 }
@@ -113,8 +131,26 @@ impl Stub {
         engine
             .absorb_earlier(&mut initial)
             .map_err(StubError::Data)?;
+        for (i, o) in config.overrides.iter().enumerate() {
+            o.check()
+                .map_err(|e| StubError::Config(format!("overrides[{i}]: {e}")))?;
+        }
+        let store = match &config.state_file {
+            Some(p) => Some(persist::Store::open(p)?),
+            None => None,
+        };
+        let mut tenants = match &store {
+            Some(st) => st.load(&initial)?,
+            None => HashMap::new(),
+        };
+        tenants
+            .entry(tenant::DEFAULT_TENANT.to_string())
+            .or_insert_with(|| State::new(initial.clone()));
         Ok(Stub {
-            state: Mutex::new(State::new(initial.clone())),
+            tenants: Mutex::new(tenants),
+            faults: faults::Faults::new(config.seed, &config.overrides),
+            store,
+            http: OnceLock::new(),
             initial,
             config,
             catalog,
@@ -123,16 +159,86 @@ impl Stub {
         })
     }
 
-    /// Run `f` on the state under the lock. A panic in an earlier holder does not make the
-    /// state unusable: the data is plain and every update is complete before it is stored.
+    /// Run `f` on the default tenant's state under the lock.
     pub fn with_state<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
-        let mut g = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        f(&mut g)
+        self.with_tenant(tenant::DEFAULT_TENANT, f)
     }
 
-    /// Back to the state at start (journal included).
+    /// Run `f` on a tenant's state under the lock (a new tenant starts from the state at
+    /// start). A panic in an earlier holder does not make the state unusable: the data is
+    /// plain and every update is complete before it is stored.
+    pub fn with_tenant<R>(&self, tenant: &str, f: impl FnOnce(&mut State) -> R) -> R {
+        let mut g = self.tenants.lock().unwrap_or_else(|p| p.into_inner());
+        if !g.contains_key(tenant) {
+            g.insert(tenant.to_string(), State::new(self.initial.clone()));
+        }
+        let s = g.get_mut(tenant).expect("inserted above");
+        f(s)
+    }
+
+    /// The tenants that have a state, sorted.
+    pub fn tenant_names(&self) -> Vec<String> {
+        let g = self.tenants.lock().unwrap_or_else(|p| p.into_inner());
+        let mut v: Vec<String> = g.keys().cloned().collect();
+        v.sort();
+        v
+    }
+
+    /// The default tenant back to the state at start (journal included).
     pub fn reset(&self) {
-        self.with_state(|s| *s = State::new(self.initial.clone()));
+        let _ = self.reset_tenant(tenant::DEFAULT_TENANT);
+    }
+
+    /// A tenant back to the state at start (journal included), on disk too.
+    pub fn reset_tenant(&self, tenant: &str) -> Result<(), persist::PersistError> {
+        self.with_tenant(tenant, |s| {
+            *s = State::new(self.initial.clone());
+            match &self.store {
+                Some(st) => st.forget(tenant),
+                None => Ok(()),
+            }
+        })
+    }
+
+    /// Write a tenant's state (and the answer just given) when `--state` is on. Call with
+    /// the state lock held (inside `with_tenant`), so writes land in the order they
+    /// happened.
+    pub fn persist(
+        &self,
+        tenant: &str,
+        state: &State,
+        answer: Option<(&str, &state::Cached)>,
+    ) -> Result<(), persist::PersistError> {
+        match &self.store {
+            Some(st) => st.save(tenant, state, answer),
+            None => Ok(()),
+        }
+    }
+
+    pub fn persistent(&self) -> bool {
+        self.store.is_some()
+    }
+
+    /// Text for the journal and admin output: CPR numbers masked unless the configuration
+    /// says `unmasked_journal`.
+    pub fn mask<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        if self.config.unmasked_journal {
+            Cow::Borrowed(text)
+        } else {
+            crate::report::mask::mask_cpr(text)
+        }
+    }
+
+    /// The HTTP client for callbacks (made on first use).
+    pub fn http_client(&self) -> reqwest::Client {
+        self.http
+            .get_or_init(|| {
+                reqwest::Client::builder()
+                    .no_proxy()
+                    .build()
+                    .unwrap_or_else(|_| reqwest::Client::new())
+            })
+            .clone()
     }
 }
 

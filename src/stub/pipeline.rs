@@ -4,16 +4,21 @@
 //! context → schema → business rules → answer. Each step that refuses says why, in the
 //! layer the packs' error design gives it (see [`super::soap`]).
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use super::Stub;
 use super::answer::{self, Request};
+use super::callbacks::{self, Pending, Trigger};
 use super::catalog::{OpEntry, Service};
+use super::faults::{Misbehaviour, Respond};
 use super::soap::{
     AUTHORITY_CONTEXT_NS, Blame, Detail, Fault, INVOCATION_CONTEXT_NS, content_type,
     parse_content_type, unquote_action,
 };
-use super::state::{Cached, Effects, FindingView, JournalEntry, Outcome, journal_text, text_of};
+use super::state::{
+    ApplyOptions, Cached, Direction as Way, Effects, FindingView, JournalEntry, Outcome,
+    journal_text, text_of,
+};
 use super::xmlout::document;
 use crate::oir::context::content_hash_skipping;
 use crate::oir::engine::{MAX_DEPTH, MessageInfo};
@@ -34,14 +39,22 @@ pub struct Incoming {
     pub body: Vec<u8>,
     /// The body was larger than the limit and was not read.
     pub oversized: Option<usize>,
+    /// Whose state and journal the exchange uses (`""`: the default tenant).
+    pub tenant: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Outgoing {
     pub status: u16,
     pub content_type: String,
     pub body: Vec<u8>,
     pub headers: Vec<(String, String)>,
+    /// Wait this long before answering (an injected delay).
+    pub delay: Option<Duration>,
+    /// Close the connection instead of answering (an injected drop).
+    pub drop: bool,
+    /// Callbacks to deliver once the answer is on its way.
+    pub callbacks: Vec<Pending>,
 }
 
 const CONTEXTS: &[&str] = &["InvocationContext", "AuthorityContext", "CallContext"];
@@ -66,7 +79,7 @@ struct Verdict {
 pub fn handle(stub: &Stub, inc: Incoming) -> Outgoing {
     let started = Instant::now();
     let received = super::utc_now();
-    let seq = stub.with_state(|s| {
+    let seq = stub.with_tenant(&inc.tenant, |s| {
         let n = s.next_seq;
         s.next_seq += 1;
         n
@@ -77,7 +90,11 @@ pub fn handle(stub: &Stub, inc: Incoming) -> Outgoing {
     };
     let mut out = exchange(stub, &inc, &mut v);
     let duration_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
-    stub.with_state(|s| {
+    let mask = |t: String| stub.mask(&t).into_owned();
+    for f in &mut v.findings {
+        f.message = mask(std::mem::take(&mut f.message));
+    }
+    stub.with_tenant(&inc.tenant, |s| {
         let outcome = v.outcome.unwrap_or(Outcome::Fault);
         out.headers.push(("x-oir-journal".into(), seq.to_string()));
         out.headers
@@ -91,6 +108,7 @@ pub fn handle(stub: &Stub, inc: Incoming) -> Outgoing {
         }
         let entry = JournalEntry {
             seq,
+            direction: Way::Inbound,
             received,
             duration_us,
             method: inc.method.clone(),
@@ -102,12 +120,18 @@ pub fn handle(stub: &Stub, inc: Incoming) -> Outgoing {
             outcome,
             fault_code: v.fault_code.take(),
             findings: std::mem::take(&mut v.findings),
-            effects: std::mem::take(&mut v.effects),
+            effects: std::mem::take(&mut v.effects)
+                .into_iter()
+                .map(mask)
+                .collect(),
             answer_valid: v.answer_valid,
-            answer_findings: std::mem::take(&mut v.answer_findings),
+            answer_findings: std::mem::take(&mut v.answer_findings)
+                .into_iter()
+                .map(mask)
+                .collect(),
             request_bytes: inc.oversized.unwrap_or(inc.body.len()),
-            request: journal_text(&inc.body),
-            response: journal_text(&out.body),
+            request: mask(journal_text(&inc.body)),
+            response: mask(journal_text(&out.body)),
         };
         s.push_journal(entry, stub.config.journal_limit);
     });
@@ -121,7 +145,7 @@ fn fault_out(status: u16, soap: SoapVersion, f: &Fault, v: &mut Verdict) -> Outg
         status,
         content_type: content_type(soap, None),
         body: f.envelope(soap).into_bytes(),
-        headers: Vec::new(),
+        ..Outgoing::default()
     }
 }
 
@@ -304,7 +328,122 @@ fn exchange(stub: &Stub, inc: &Incoming, v: &mut Verdict) -> Outgoing {
         return fault_out(500, soap, &f, v);
     };
     v.operation = Some(entry.op.name.clone());
-    soap_call(stub, svc, entry, inc, &root, payload, v)
+    let decision = stub.faults.decide(&inc.tenant, &entry.op.name, payload);
+    v.effects.extend(decision.fired.iter().cloned());
+    if let Some((label, respond)) = &decision.terminal {
+        let mut out = injected(svc, respond, label, v);
+        out.delay = decision.delay;
+        return out;
+    }
+    let m = &decision.misbehaviour;
+    let mut out = soap_call(stub, svc, entry, inc, &root, payload, m, v);
+    if m.changes_answer() {
+        misbehave(stub, svc, m, &mut out, v);
+    }
+    out.delay = decision.delay;
+    out
+}
+
+/// The answer an override gives instead of the stub's own.
+fn injected(svc: &Service, respond: &Respond, label: &str, v: &mut Verdict) -> Outgoing {
+    let soap = svc.soap;
+    v.outcome = Some(Outcome::Injected);
+    let mut out = Outgoing {
+        status: 200,
+        content_type: content_type(soap, None),
+        headers: vec![("x-oir-override".into(), label.to_string())],
+        ..Outgoing::default()
+    };
+    match respond {
+        Respond::Status { code, body } => {
+            out.status = *code;
+            out.content_type = "text/plain; charset=utf-8".into();
+            out.body = body
+                .clone()
+                .unwrap_or_else(|| format!("HTTP {code} (injiceret fejl: {label})\n"))
+                .into_bytes();
+        }
+        Respond::SoapFault { code, text, status } => {
+            let f = Fault {
+                blame: Blame::Server,
+                code: code.clone(),
+                text: text.clone(),
+                detail: Detail::None,
+            };
+            v.fault_code = Some(code.clone());
+            out.status = status.unwrap_or(500);
+            out.body = f.envelope(soap).into_bytes();
+        }
+        Respond::Malformed => {
+            out.body = format!(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soapenv:Envelope xmlns:soapenv=\"{}\"><soapenv:Body><Svar>&ikke-afsluttet",
+                soap.envelope_ns()
+            )
+            .into_bytes();
+        }
+        Respond::Drop => {
+            out.drop = true;
+            out.status = 0;
+        }
+        Respond::Template { file, status } => match std::fs::read(file) {
+            Ok(b) => {
+                out.status = status.unwrap_or(200);
+                out.body = b;
+            }
+            Err(e) => {
+                let f = Fault::server(
+                    "STUB-TEMPLATE",
+                    format!("Svarskabelonen {} kan ikke læses: {e}", file.display()),
+                );
+                v.fault_code = Some(f.code.clone());
+                out.status = 500;
+                out.body = f.envelope(soap).into_bytes();
+            }
+        },
+        // Not terminal: never chosen as the answer.
+        _ => {}
+    }
+    out
+}
+
+/// Misbehaviours that bend the answer: elements left out, codes replaced. The answer is
+/// validated again so the journal says what the client really got.
+fn misbehave(stub: &Stub, svc: &Service, m: &Misbehaviour, out: &mut Outgoing, v: &mut Verdict) {
+    if !m.omit.is_empty()
+        && let Ok(mut t) = tree::parse(&out.body)
+    {
+        let mut stack: Vec<&mut Element> = vec![&mut t];
+        while let Some(e) = stack.pop() {
+            e.children.retain(
+                |n| !matches!(n, tree::Node::Element(c) if m.omit.iter().any(|o| *o == c.local)),
+            );
+            for c in e.children.iter_mut() {
+                if let tree::Node::Element(ce) = c {
+                    stack.push(ce);
+                }
+            }
+        }
+        out.body = document(&t).into_bytes();
+    }
+    if !m.replace.is_empty() {
+        let mut text = String::from_utf8_lossy(&out.body).into_owned();
+        for (from, to) in &m.replace {
+            text = text.replace(&format!(">{from}<"), &format!(">{to}<"));
+            if v.fault_code.as_deref() == Some(from.as_str()) {
+                v.fault_code = Some(to.clone());
+            }
+        }
+        out.body = text.into_bytes();
+    }
+    if stub.config.validate_answers {
+        let (val, _) = svc.contract.schemas.validate_soap(&out.body);
+        v.answer_valid = Some(val.is_valid());
+        v.answer_findings = val
+            .findings
+            .iter()
+            .map(|f| format!("{} {}: {}", f.path, f.constraint, f.message))
+            .collect();
+    }
 }
 
 /// The operation: by SOAPAction when one is given (and the payload must match it), else by
@@ -363,6 +502,7 @@ fn doctype_in(bytes: &[u8]) -> Option<String> {
     Some("a prolog of more than 10000 comments or instructions".into())
 }
 
+#[allow(clippy::too_many_arguments)]
 fn soap_call(
     stub: &Stub,
     svc: &Service,
@@ -370,6 +510,7 @@ fn soap_call(
     inc: &Incoming,
     root: &Element,
     payload: &Element,
+    m: &Misbehaviour,
     v: &mut Verdict,
 ) -> Outgoing {
     let soap = svc.soap;
@@ -452,8 +593,8 @@ fn soap_call(
             .collect();
         // The business rules still say what they can about the message, judged against a
         // copy of the state: a refused message must not leave its IDs behind.
-        if svc.integration.is_some() {
-            let mut scratch = stub.with_state(|s| s.ctx.clone());
+        if svc.integration.is_some() && !m.accept {
+            let mut scratch = stub.with_tenant(&inc.tenant, |s| s.ctx.clone());
             let rules = stub
                 .engine
                 .check_tree(root, &request_info(svc, entry), &mut scratch);
@@ -503,7 +644,7 @@ fn soap_call(
                 .and_then(|c| text_of(c, "UserSystemUUID"))
         });
     let key = req.besked_uuid.as_deref().map(norm_uuid);
-    stub.with_state(|state| {
+    stub.with_tenant(&inc.tenant, |state| {
         // A resend (same BeskedUUID, same content) gets the first answer again.
         if let Some(k) = &key
             && let Some(c) = state.answers.get(k)
@@ -516,10 +657,10 @@ fn soap_call(
                 status: c.status,
                 content_type: c.content_type.clone(),
                 body: c.body.clone(),
-                headers: Vec::new(),
+                ..Outgoing::default()
             };
         }
-        let findings: Vec<Finding> = if svc.integration.is_some() {
+        let findings: Vec<Finding> = if svc.integration.is_some() && !m.accept {
             stub.engine
                 .check_tree(root, &request_info(svc, entry), &mut state.ctx)
         } else {
@@ -527,10 +668,13 @@ fn soap_call(
         };
         v.findings.extend(findings.iter().map(FindingView::from));
         let failing = finding::any_failing(&findings);
+        let opts = ApplyOptions {
+            book_on: m.book_on.clone(),
+        };
         let fx = if failing {
             Effects::default()
         } else {
-            state.apply(payload, sender.as_deref(), &stub.engine, v.seq)
+            state.apply(payload, sender.as_deref(), &stub.engine, v.seq, &opts)
         };
         v.effects.extend(fx.notes.iter().cloned());
         let template = match entry.example_response.as_deref() {
@@ -618,23 +762,57 @@ fn soap_call(
             Outcome::Accepted
         });
         let ct = content_type(soap, None);
+        let mut cached = None;
         if !failing && let Some(k) = key {
-            state.answers.insert(
-                k,
-                Cached {
-                    hash: req.hash.clone(),
-                    status: 200,
-                    content_type: ct.clone(),
-                    body: body.clone(),
-                    journal: v.seq,
+            let c = Cached {
+                hash: req.hash.clone(),
+                status: 200,
+                content_type: ct.clone(),
+                body: body.clone(),
+                journal: v.seq,
+            };
+            state.answers.insert(k.clone(), c.clone());
+            cached = Some((k, c));
+        }
+        let pending = if failing {
+            Vec::new()
+        } else {
+            callbacks::plan(
+                stub,
+                state,
+                &Trigger {
+                    tenant: &inc.tenant,
+                    seq: v.seq,
+                    operation: &entry.op.name,
+                    payload,
+                    skip: m.skip_callbacks,
                 },
+            )
+        };
+        // Durable before the answer leaves: an acknowledged write survives a crash.
+        if let Err(e) = stub.persist(
+            &inc.tenant,
+            state,
+            cached.as_ref().map(|(k, c)| (k.as_str(), c)),
+        ) {
+            if let Some((k, _)) = &cached {
+                state.answers.remove(k);
+            }
+            let f = Fault::server(
+                "STUB-PERSIST",
+                format!("Tilstanden kunne ikke gemmes; beskeden er ikke modtaget: {e}"),
             );
+            return fault_out(500, soap, &f, v);
+        }
+        if let Some(id) = pending.first().map(|p| p.id) {
+            v.effects.push(format!("callback {id} planlagt"));
         }
         Outgoing {
             status: 200,
             content_type: ct,
             body,
-            headers: Vec::new(),
+            callbacks: pending,
+            ..Outgoing::default()
         }
     })
 }

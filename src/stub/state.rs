@@ -3,11 +3,13 @@
 //! ledger booked through the omsætningstabel, debitorkonti and fordringer, payments,
 //! invoices), the answers already given (for idempotent resends) and the journal.
 //!
-//! Everything here is plain data behind one lock; a later slice persists it (`--state`).
+//! Everything here is plain data behind one lock per stub; there is one `State` per tenant
+//! ([`super::tenant`]), and with `--state` it is written to disk after every change
+//! ([`super::persist`]).
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::oir::checks::fmt_amount;
 use crate::oir::context::{Account, Claim, Context};
@@ -21,7 +23,7 @@ use crate::xml::tree::Element;
 /// the stub runs without a table: with one, such a voucher is rejected by OIR-MAP-001).
 pub const UNMAPPED: &str = "UMAPPET";
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LedgerPosting {
     pub bilag: Option<String>,
     pub postering: Option<String>,
@@ -39,7 +41,7 @@ pub struct LedgerAccount {
     pub postings: Vec<LedgerPosting>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Voucher {
     pub bilag: Option<String>,
     pub bilagsdato: Option<String>,
@@ -48,7 +50,7 @@ pub struct Voucher {
     pub journal: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Application {
     pub delfordring: String,
     pub anvendt: String,
@@ -56,7 +58,7 @@ pub struct Application {
     pub rest: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Payment {
     pub indbetaling: Option<String>,
     pub dato: Option<String>,
@@ -65,7 +67,7 @@ pub struct Payment {
     pub journal: u64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Invoice {
     pub faktura: String,
     pub fakturanummer: Option<String>,
@@ -124,6 +126,12 @@ pub enum Outcome {
     Fault,
     /// Not a SOAP call: WSDL, contract file, admin.
     Other,
+    /// An override answered instead of the stub (fault injection: `super::faults`).
+    Injected,
+    /// An outbound callback the receiver acknowledged (HTTP 2xx).
+    Delivered,
+    /// An outbound callback that failed after every retry.
+    Undelivered,
 }
 
 impl Outcome {
@@ -134,14 +142,27 @@ impl Outcome {
             Outcome::Resend => "resend",
             Outcome::Fault => "fault",
             Outcome::Other => "other",
+            Outcome::Injected => "injected",
+            Outcome::Delivered => "delivered",
+            Outcome::Undelivered => "undelivered",
         }
     }
+}
+
+/// Which way an exchange went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Inbound,
+    Outbound,
 }
 
 /// One exchange: request, answer, verdicts, timing.
 #[derive(Debug, Clone, Serialize)]
 pub struct JournalEntry {
     pub seq: u64,
+    /// `inbound` (a call to the stub) or `outbound` (a callback the stub made).
+    pub direction: Direction,
     /// UTC, `YYYY-MM-DDTHH:MM:SS.mmmZ`.
     pub received: String,
     pub duration_us: u64,
@@ -198,6 +219,16 @@ pub struct State {
     pub answers: HashMap<String, Cached>,
     pub journal: VecDeque<JournalEntry>,
     pub next_seq: u64,
+    /// Callbacks planned and made (not persisted).
+    pub callbacks: Vec<super::callbacks::CallbackRecord>,
+    pub next_callback: u64,
+}
+
+/// How an accepted request is carried out (misbehaviours can bend it).
+#[derive(Debug, Clone, Default)]
+pub struct ApplyOptions {
+    /// Book every posting on this account instead of the mapped one.
+    pub book_on: Option<String>,
 }
 
 impl State {
@@ -212,6 +243,8 @@ impl State {
             answers: HashMap::new(),
             journal: VecDeque::new(),
             next_seq: 1,
+            callbacks: Vec::new(),
+            next_callback: 1,
         }
     }
 
@@ -254,10 +287,11 @@ impl State {
         sender: Option<&str>,
         engine: &Engine,
         journal: u64,
+        opts: &ApplyOptions,
     ) -> Effects {
         let mut fx = Effects::default();
         for bilag in find_all(payload, "Finansbilag") {
-            self.book(bilag, engine, journal, &mut fx);
+            self.book(bilag, engine, journal, opts, &mut fx);
         }
         for konto in find_all(payload, "Debitorkonto") {
             self.register_account(konto, sender, &mut fx);
@@ -303,7 +337,14 @@ impl State {
         fx
     }
 
-    fn book(&mut self, bilag: &Element, engine: &Engine, journal: u64, fx: &mut Effects) {
+    fn book(
+        &mut self,
+        bilag: &Element,
+        engine: &Engine,
+        journal: u64,
+        opts: &ApplyOptions,
+        fx: &mut Effects,
+    ) {
         let bilag_id = text_of(bilag, "FinansbilagUUID");
         let mut konti = Vec::new();
         let postings = find_all(bilag, "Finanspostering");
@@ -318,9 +359,11 @@ impl State {
                 amount = -&amount;
             }
             let dims = kontering(p, engine);
-            let (konto, title) = match engine.table.as_ref().and_then(|t| t.account_for(&dims)) {
-                Some(row) => (row.account.clone(), row.title.clone()),
-                None => (UNMAPPED.to_string(), None),
+            let mapped = engine.table.as_ref().and_then(|t| t.account_for(&dims));
+            let (konto, title) = match (&opts.book_on, mapped) {
+                (Some(other), _) => (other.clone(), None),
+                (None, Some(row)) => (row.account.clone(), row.title.clone()),
+                (None, None) => (UNMAPPED.to_string(), None),
             };
             let acc = self
                 .ledger
@@ -494,7 +537,7 @@ impl State {
 }
 
 /// A posting's kontering as (dimension, value UUID) pairs for the omsætningstabel.
-fn kontering(posting: &Element, engine: &Engine) -> Vec<(String, String)> {
+pub fn kontering(posting: &Element, engine: &Engine) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut stack: Vec<&Element> = posting.elements().collect();
     let mut budget = 10_000usize;
@@ -561,7 +604,7 @@ mod tests {
 </Finansbilag></R>"#,
         )
         .unwrap();
-        s.apply(&bilag, None, &engine, 1);
+        s.apply(&bilag, None, &engine, 1, &ApplyOptions::default());
         assert_eq!(s.ledger.len(), 2);
         let net = s
             .ledger
@@ -574,13 +617,13 @@ mod tests {
             br#"<R><Debitorkonto><DebitorkontoUUID>DE</DebitorkontoUUID><Fordring><FordringUUID>df</FordringUUID><Hovedstol>100.00</Hovedstol><Delfordring><DelfordringUUID>d0</DelfordringUUID><Beloeb>100.00</Beloeb></Delfordring></Fordring></Debitorkonto></R>"#,
         )
         .unwrap();
-        s.apply(&reg, Some("SYS"), &engine, 2);
+        s.apply(&reg, Some("SYS"), &engine, 2, &ApplyOptions::default());
         assert_eq!(s.ctx.account("de").unwrap().owner.as_deref(), Some("sys"));
         let pay = parse(
             br#"<R><Indbetaling><IndbetalingUUID>ec</IndbetalingUUID><Beloeb>50.00</Beloeb><Anvendelse><DelfordringUUID>d0</DelfordringUUID><Beloeb>40.00</Beloeb></Anvendelse></Indbetaling></R>"#,
         )
         .unwrap();
-        let fx = s.apply(&pay, Some("SYS"), &engine, 3);
+        let fx = s.apply(&pay, Some("SYS"), &engine, 3, &ApplyOptions::default());
         let rest = s.ctx.claim("d0").unwrap().payable.clone().unwrap();
         assert_eq!(fmt_amount(&rest), "60.00");
         assert_eq!(
