@@ -4,6 +4,7 @@
 
 mod boundaries;
 mod rules;
+mod run;
 mod stub;
 mod validate;
 
@@ -42,6 +43,14 @@ pub enum Command {
     Boundaries(boundaries::BoundariesArgs),
     /// Serve the service packs (or any WSDL) as a virtualization stub on a loopback address.
     Stub(StubArgs),
+    /// Run Gherkin features against a target (default: the built-in suites against the
+    /// built-in stub) and write reports. Exit codes: 0 passed, 1 failed, 2 usage/config,
+    /// 3 target unreachable, 4 no scenario matched, 5 interrupted.
+    Run(run::RunArgs),
+    /// Check every feature against the step library without running anything.
+    Lint(run::LintArgs),
+    /// List the step library (English and Danish).
+    Steps(run::StepsArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -150,5 +159,8 @@ pub fn main() -> i32 {
         Command::Rules(args) => rules::run(&args),
         Command::Boundaries(args) => boundaries::run(&args),
         Command::Stub(args) => stub::run(&args),
+        Command::Run(args) => run::run(&args),
+        Command::Lint(args) => run::lint(&args),
+        Command::Steps(args) => run::steps(&args),
     }
 }
