@@ -3,6 +3,7 @@
 //! 2 = usage, configuration or load errors (nothing was judged).
 
 mod boundaries;
+mod list;
 mod rules;
 mod run;
 mod stub;
@@ -51,6 +52,8 @@ pub enum Command {
     Lint(run::LintArgs),
     /// List the step library (English and Danish).
     Steps(run::StepsArgs),
+    /// List the scenarios of the suites; --coverage: requirements and the scenarios covering them.
+    List(list::ListArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -162,5 +165,6 @@ pub fn main() -> i32 {
         Command::Run(args) => run::run(&args),
         Command::Lint(args) => run::lint(&args),
         Command::Steps(args) => run::steps(&args),
+        Command::List(args) => list::run(&args),
     }
 }
