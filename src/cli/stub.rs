@@ -42,11 +42,6 @@ pub fn run(args: &StubArgs) -> i32 {
         config.packs.clear();
     }
     if let Some(st) = &args.state {
-        // Persistence is a later slice: say so rather than silently ignore the file.
-        eprintln!(
-            "notice: --state {} is not implemented yet; the state is kept in memory only",
-            st.display()
-        );
         config.state_file = Some(st.clone());
     }
     let rt = match tokio::runtime::Builder::new_multi_thread()
@@ -73,6 +68,12 @@ pub fn run(args: &StubArgs) -> i32 {
                 s.operations.len(),
                 running.url(),
                 s.path
+            );
+        }
+        if let Some(st) = &running.stub.config.state_file {
+            eprintln!(
+                "  state: {} (SQLite, written before every answer)",
+                st.display()
             );
         }
         eprintln!("  admin: {}/__admin/   (Ctrl-C stops)", running.url());

@@ -364,12 +364,13 @@ fn injected(svc: &Service, respond: &Respond, label: &str, v: &mut Verdict) -> O
                 .into_bytes();
         }
         Respond::SoapFault { code, text, status } => {
-            let f = Fault {
-                blame: Blame::Server,
-                code: code.clone(),
-                text: text.clone(),
-                detail: Detail::None,
-            };
+            // The code goes in the platform's fault detail when the contract has one,
+            // else in front of the fault text.
+            let mut f = platform(Some(svc), code, text.clone());
+            f.blame = Blame::Server;
+            if matches!(f.detail, Detail::None) {
+                f.text = format!("{code}: {text}");
+            }
             v.fault_code = Some(code.clone());
             out.status = status.unwrap_or(500);
             out.body = f.envelope(soap).into_bytes();
