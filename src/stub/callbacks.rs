@@ -299,7 +299,11 @@ fn coverage(stub: &Stub, state: &State, t: &Trigger<'_>, env: &mut Element) -> b
     let at = at.min(p.children.len());
     let seq = t.seq.to_string();
     let mut events = Vec::new();
+    // Only claims the debitorsystem knows have an owner to tell (and a rest to report).
     for (i, a) in payment.anvendelser.iter().enumerate() {
+        let (Some(claim), Some(rest)) = (state.ctx.claims.get(&a.delfordring), &a.rest) else {
+            continue;
+        };
         let mut e = template.clone();
         let n = i.to_string();
         set_child(
@@ -308,8 +312,7 @@ fn coverage(stub: &Stub, state: &State, t: &Trigger<'_>, env: &mut Element) -> b
             &seeded_uuid(stub.config.seed, &[t.tenant, &seq, "haendelse", &n]),
         );
         set_child(&mut e, "Haendelsestype", "DAEKNING");
-        let claim = state.ctx.claims.get(&a.delfordring);
-        if let Some(acc) = claim.and_then(|c| c.account.as_deref()) {
+        if let Some(acc) = claim.account.as_deref() {
             set_child(&mut e, "DebitorkontoUUID", acc);
         }
         let fordring = state.parents.get(&a.delfordring).unwrap_or(&a.delfordring);
@@ -325,22 +328,35 @@ fn coverage(stub: &Stub, state: &State, t: &Trigger<'_>, env: &mut Element) -> b
         if let Some(id) = &payment.indbetaling {
             set_child(&mut e, "IndbetalingUUID", id);
         }
-        match &a.rest {
-            Some(r) => set_child(&mut e, "RestBeloeb", r),
-            None => e
-                .children
-                .retain(|n| !matches!(n, Node::Element(c) if c.local == "RestBeloeb")),
-        }
+        set_child(&mut e, "RestBeloeb", rest);
         e.children
             .retain(|n| !matches!(n, Node::Element(c) if c.local == "Afskrivningsaarsag"));
-        events.push(Node::Element(e));
+        events.push(e);
     }
     if events.is_empty() {
         return false;
     }
+    // Keep the example's indentation between the events.
+    let indent = match at.checked_sub(1).and_then(|i| p.children.get(i)) {
+        Some(Node::Text(t)) if t.trim().is_empty() => t.clone(),
+        _ => String::new(),
+    };
+    let mut nodes = Vec::new();
     for (k, e) in events.into_iter().enumerate() {
-        p.children.insert(at + k, e);
+        if k > 0 && !indent.is_empty() {
+            nodes.push(Node::Text(indent.clone()));
+        }
+        nodes.push(Node::Element(e));
     }
+    p.children.splice(at..at, nodes);
+    // The removed events left their indentation behind: one blank run is enough.
+    let mut prev_blank = false;
+    p.children.retain(|n| {
+        let blank = matches!(n, Node::Text(t) if t.trim().is_empty());
+        let keep = !(blank && prev_blank);
+        prev_blank = blank;
+        keep
+    });
     true
 }
 
