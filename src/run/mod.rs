@@ -73,6 +73,8 @@ pub struct RunOptions {
     pub extra_writers: Vec<(String, Box<dyn Writer>)>,
     /// Print progress and the summary on stderr/stdout.
     pub terminal: bool,
+    /// Answer timeout against the built-in stub (an environment sets its own).
+    pub timeout_ms: u64,
 }
 
 impl Default for RunOptions {
@@ -92,6 +94,7 @@ impl Default for RunOptions {
             stub: None,
             extra_writers: Vec::new(),
             terminal: true,
+            timeout_ms: 10_000,
         }
     }
 }
