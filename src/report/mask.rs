@@ -63,3 +63,58 @@ mod tests {
         }
     }
 }
+
+/// Something that could be a CPR number anywhere in a serialized event: a cheap pre-check
+/// (digits and `-` are never escaped in JSON, so a CPR number in any string shows here).
+fn cpr_candidate() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"[0-9]{6}-?[0-9]{4}").expect("constant pattern"))
+}
+
+fn mask_value(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::String(s) => {
+            if let Cow::Owned(m) = mask_cpr(s) {
+                *s = m;
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(mask_value),
+        serde_json::Value::Object(o) => o.values_mut().for_each(mask_value),
+        _ => {}
+    }
+}
+
+/// The event with CPR numbers masked in every string it carries (requests, responses,
+/// messages, table cells, step text, names, …) — every field, including ones added later,
+/// because the walk goes over the event's serialized form.
+pub fn mask_event(event: &crate::run::events::Event) -> Cow<'_, crate::run::events::Event> {
+    let Ok(text) = serde_json::to_string(event) else {
+        return Cow::Borrowed(event);
+    };
+    // Fast path: no candidate anywhere (most events).
+    if !cpr_candidate().is_match(&text) {
+        return Cow::Borrowed(event);
+    }
+    let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return Cow::Borrowed(event);
+    };
+    mask_value(&mut value);
+    match serde_json::from_value(value) {
+        Ok(e) => Cow::Owned(e),
+        // Cannot happen (the value came from the event); never let it through unmasked.
+        Err(_) => Cow::Owned(crate::run::events::Event::ParseError {
+            path: String::new(),
+            line: None,
+            message: "event could not be masked".into(),
+        }),
+    }
+}
+
+/// A writer that sees every event with CPR numbers masked.
+pub struct Masked<W>(pub W);
+
+impl<W: super::Writer> super::Writer for Masked<W> {
+    fn event(&mut self, event: &crate::run::events::Event) -> std::io::Result<()> {
+        self.0.event(&mask_event(event))
+    }
+}

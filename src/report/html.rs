@@ -1,0 +1,455 @@
+//! `report.html`: one self-contained file (inline CSS, inline SVG bars, a small inline
+//! script, no network). The environment block, the summary per integration × level, the
+//! requirement matrix and the scenario list are static HTML; each scenario's details
+//! (steps, timing, exchanges pretty-printed with findings marked at their path, diffs,
+//! sub-results, checkpoints) are JSON in a `<script type="application/json">` block and
+//! rendered when the scenario is opened, so 10,000 scenarios stay small and quick to load.
+//!
+//! Size guards: an exchange over 64 KB is cut (with a note; `events.jsonl` keeps it whole),
+//! and exchange text is limited to a total budget, filled by failed scenarios first — a
+//! passed scenario beyond the budget shows its steps without the message bodies.
+//! A scenario's anchor is its id: `report.html#SF1590_A/kildeintegration.feature:12`.
+
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+use serde_json::{Value, json};
+
+use super::files::Render;
+use super::model::{GroupCounts, RunModel, ScenarioRecord, combine, secs, verdict_str};
+use super::xml_escape::{escape, excerpt};
+use crate::run::events::{Exchange, Verdict};
+
+pub const FILE_NAME: &str = "report.html";
+/// Longest request or response shown whole.
+pub const MAX_EXCHANGE: usize = 64 * 1024;
+/// Total request + response text embedded in the report.
+pub const EXCHANGE_BUDGET: usize = 7 * 1024 * 1024;
+
+const CSS: &str = include_str!("html/report.css");
+const JS: &str = include_str!("html/report.js");
+
+pub struct Html;
+
+impl Render for Html {
+    fn file_name(&self) -> &str {
+        FILE_NAME
+    }
+
+    fn render(&self, model: &RunModel) -> String {
+        render(model)
+    }
+}
+
+/// CSS class of a verdict.
+fn vclass(v: Option<Verdict>) -> &'static str {
+    match v {
+        Some(Verdict::Passed) => "v-passed",
+        Some(Verdict::Failed) => "v-failed",
+        Some(Verdict::AwaitingConfirmation) => "v-awaiting",
+        None => "v-interrupted",
+    }
+}
+
+fn vtext(v: Option<Verdict>) -> &'static str {
+    match v {
+        Some(Verdict::AwaitingConfirmation) => "awaiting",
+        Some(v) => verdict_str(v),
+        None => "interrupted",
+    }
+}
+
+/// Inline SVG bar: passed, failed, awaiting.
+fn bar(c: &GroupCounts) -> String {
+    let total = c.scenarios().max(1) as f64;
+    let w = 200.0;
+    let mut x = 0.0;
+    let mut out = format!(
+        "<svg width=\"200\" height=\"14\" viewBox=\"0 0 200 14\" role=\"img\" aria-label=\"{} passed, {} failed, {} awaiting\">",
+        c.passed, c.failed, c.awaiting
+    );
+    for (n, color) in [
+        (c.passed, "#2e7d32"),
+        (c.failed, "#c62828"),
+        (c.awaiting, "#ef8f00"),
+    ] {
+        if n == 0 {
+            continue;
+        }
+        let width = w * n as f64 / total;
+        let _ = write!(
+            out,
+            "<rect x=\"{x:.1}\" y=\"0\" width=\"{width:.1}\" height=\"14\" fill=\"{color}\"/>"
+        );
+        x += width;
+    }
+    if c.scenarios() == 0 {
+        out.push_str("<rect x=\"0\" y=\"0\" width=\"200\" height=\"14\" fill=\"#ddd\"/>");
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// JSON safe inside `<script>`: `<`, `>` and `&` only occur in strings, as `\u003c` ….
+pub fn script_json(v: &Value) -> String {
+    let s = serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+    let mut out = String::with_capacity(s.len() + 64);
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn cut(s: &str) -> (String, Option<usize>) {
+    if s.len() <= MAX_EXCHANGE {
+        (s.to_string(), None)
+    } else {
+        (excerpt(s, MAX_EXCHANGE), Some(s.len()))
+    }
+}
+
+fn exchange_json(x: &Exchange, budget: &mut usize, omit: bool) -> Value {
+    let mut v = json!({
+        "direction": x.direction,
+        "operation": x.operation,
+        "url": x.url,
+        "soap_action": x.soap_action,
+        "http_status": x.http_status,
+        "duration_ms": x.duration_ms,
+        "error": x.error,
+    });
+    let need = x.request.len().min(MAX_EXCHANGE)
+        + x.response.as_ref().map_or(0, |r| r.len().min(MAX_EXCHANGE));
+    if omit || need > *budget {
+        v["omitted"] = json!(format!(
+            "request and response not embedded: the report's size budget is used up by failed scenarios and earlier ones ({} bytes; events.jsonl has them)",
+            x.request.len() + x.response.as_ref().map_or(0, |r| r.len())
+        ));
+        return v;
+    }
+    *budget -= need;
+    let (req, req_cut) = cut(&x.request);
+    v["request"] = json!(req);
+    v["request_cut"] = json!(req_cut);
+    if let Some(r) = &x.response {
+        let (res, res_cut) = cut(r);
+        v["response"] = json!(res);
+        v["response_cut"] = json!(res_cut);
+    } else {
+        v["response"] = Value::Null;
+    }
+    v
+}
+
+fn details(s: &ScenarioRecord, budget: &mut usize, omit: bool) -> Value {
+    let steps: Vec<Value> = s
+        .final_attempt()
+        .or(s.attempts.last())
+        .map(|a| {
+            a.steps
+                .iter()
+                .map(|st| {
+                    json!({
+                        "keyword": st.keyword,
+                        "text": st.text,
+                        "line": st.line,
+                        "status": st.status,
+                        "message": st.message,
+                        "expected_actual": st.expected_actual,
+                        "duration_ms": st.duration_ms,
+                        "findings": st.findings,
+                        "subresults": st.subresults,
+                        "checkpoint": st.checkpoint,
+                        "table": st.table,
+                        "docstring": st.docstring,
+                        "exchanges": st.exchanges.iter().map(|x| exchange_json(x, budget, omit)).collect::<Vec<_>>(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let retries: Vec<Value> = s
+        .failed_retries()
+        .map(|a| json!({ "attempt": a.attempt, "duration_ms": a.duration_ms, "headline": a.failure_headline() }))
+        .collect();
+    json!({
+        "feature": format!("{} ({})", s.info.feature_name, s.info.feature_path),
+        "tags": s.info.tags,
+        "requirements": s.info.requirements,
+        "retries": retries,
+        "steps": steps,
+    })
+}
+
+/// The scenarios the report lists: finished ones, and — once the run has ended — those it
+/// interrupted.
+fn listed(model: &RunModel) -> Vec<&ScenarioRecord> {
+    model
+        .scenarios
+        .iter()
+        .filter(|s| s.is_finished() || model.is_complete())
+        .collect()
+}
+
+pub fn render(model: &RunModel) -> String {
+    let scenarios = listed(model);
+    let mut h = String::with_capacity(256 * 1024);
+    let title = match &model.info {
+        Some(i) => format!("oir report — {}", i.target),
+        None => "oir report".to_string(),
+    };
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n<title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<h1>{}</h1>\n",
+        escape(&title),
+        escape(&title)
+    );
+
+    // Banner: overall state.
+    let totals = model.totals();
+    let unfinished = model.unfinished().count();
+    let (cls, text) = if !model.is_complete() {
+        (
+            "wait",
+            format!(
+                "Run in progress (or stopped without finishing): {} of {} scenarios finished so far",
+                totals.scenarios(),
+                model.info.as_ref().map_or(0, |i| i.scenarios_planned)
+            ),
+        )
+    } else if model.interrupted() {
+        (
+            "fail",
+            format!("Run interrupted: {unfinished} scenarios did not finish"),
+        )
+    } else if totals.failed > 0 || !model.parse_errors.is_empty() {
+        ("fail", "Failed".to_string())
+    } else if totals.awaiting > 0 {
+        (
+            "wait",
+            "Every automatic check passed; manual checkpoints await confirmation".to_string(),
+        )
+    } else {
+        ("ok", "Passed".to_string())
+    };
+    let _ = writeln!(
+        h,
+        "<div class=\"banner {cls}\">{}. {} scenarios: {} passed, {} failed, {} awaiting confirmation{}{}</div>",
+        escape(&text),
+        totals.scenarios(),
+        totals.passed,
+        totals.failed,
+        totals.awaiting,
+        if totals.flaky > 0 {
+            format!(" ({} flaky)", totals.flaky)
+        } else {
+            String::new()
+        },
+        if totals.cases > 0 {
+            format!("; {} cases, {} failed", totals.cases, totals.cases_failed)
+        } else {
+            String::new()
+        }
+    );
+
+    // Environment.
+    h.push_str("<h2 id=\"environment\">Environment</h2>\n<table class=\"env\">\n");
+    if let Some(i) = &model.info {
+        let rows: Vec<(&str, String)> = vec![
+            ("Target", i.target.clone()),
+            (
+                "Environment",
+                i.environment
+                    .clone()
+                    .unwrap_or_else(|| "built-in default".into()),
+            ),
+            ("Side under test", i.side_under_test.clone()),
+            ("Started (UTC)", i.started_at.clone()),
+            (
+                "Duration",
+                model
+                    .summary
+                    .as_ref()
+                    .map(|s| format!("{} s", secs(s.duration_ms)))
+                    .unwrap_or_else(|| "running".into()),
+            ),
+            ("Tool", format!("{} {}", i.tool, i.tool_version)),
+            ("Features", i.features.clone()),
+            ("Suite hash (SHA-256)", i.suite_hash.clone()),
+            ("Schema hash (SHA-256)", i.schema_hash.clone()),
+            ("Seed", i.seed.to_string()),
+            (
+                "Filters",
+                if i.filters.is_empty() {
+                    "none".into()
+                } else {
+                    i.filters.join(" ")
+                },
+            ),
+            ("Scenarios planned", i.scenarios_planned.to_string()),
+            (
+                "Personal data",
+                if i.masked {
+                    "CPR numbers masked".into()
+                } else {
+                    "NOT masked (explicitly turned off)".into()
+                },
+            ),
+        ];
+        for (k, v) in rows {
+            let _ = writeln!(h, "<tr><th>{}</th><td>{}</td></tr>", escape(k), escape(&v));
+        }
+    }
+    h.push_str("</table>\n");
+
+    // Summary per integration × level.
+    h.push_str("<h2 id=\"summary\">Summary</h2>\n<table class=\"summary\">\n<tr><th>Integration</th><th>Level</th><th></th><th class=\"num\">passed</th><th class=\"num\">failed</th><th class=\"num\">awaiting</th><th class=\"num\">flaky</th><th class=\"num\">cases</th></tr>\n");
+    let groups = model.groups();
+    for ((i, l), c) in groups.iter().chain(std::iter::once((
+        &("Total".to_string(), String::new()),
+        &totals,
+    ))) {
+        let cases = if c.cases == 0 {
+            "-".to_string()
+        } else {
+            format!("{}/{}", c.cases - c.cases_failed, c.cases)
+        };
+        let _ = writeln!(
+            h,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            escape(i),
+            escape(l),
+            bar(c),
+            c.passed,
+            c.failed,
+            c.awaiting,
+            c.flaky,
+            cases
+        );
+    }
+    h.push_str("</table>\n");
+
+    if !model.parse_errors.is_empty() {
+        h.push_str(
+            "<h2 id=\"parse-errors\">Feature files that could not be parsed</h2>\n<table>\n",
+        );
+        for e in &model.parse_errors {
+            let loc = e.line.map(|l| format!(":{l}")).unwrap_or_default();
+            let _ = writeln!(
+                h,
+                "<tr class=\"v-failed\"><td><span class=\"badge\">failed</span></td><td>{}{}</td><td><pre class=\"msg\">{}</pre></td></tr>",
+                escape(&e.path),
+                loc,
+                escape(&e.message)
+            );
+        }
+        h.push_str("</table>\n");
+    }
+
+    // Requirement matrix.
+    let reqs = model.requirements();
+    h.push_str("<h2 id=\"requirements\">Requirements</h2>\n");
+    if reqs.is_empty() {
+        h.push_str(
+            "<p class=\"dim\">No scenario names a requirement (<code>@req:…</code> tags).</p>\n",
+        );
+    } else {
+        h.push_str("<table class=\"reqs\">\n<tr><th>Requirement</th><th>Verdict</th><th>Scenarios</th></tr>\n");
+        for (req, ss) in &reqs {
+            let v = combine(ss.iter().filter_map(|s| s.verdict()));
+            let links: Vec<String> = ss
+                .iter()
+                .map(|s| {
+                    format!(
+                        "<a class=\"{}\" href=\"#{}\" title=\"{}\">{}</a>",
+                        vclass(s.verdict()),
+                        escape(&s.info.id),
+                        escape(&s.info.name),
+                        escape(&s.info.id)
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                h,
+                "<tr><td>{}</td><td><span class=\"badge {}\">{}</span></td><td>{}</td></tr>",
+                escape(req),
+                vclass(v),
+                vtext(v),
+                links.join(" ")
+            );
+        }
+        h.push_str("</table>\n");
+    }
+
+    // Scenario list with filters.
+    let integrations: BTreeSet<&str> = scenarios.iter().map(|s| s.integration()).collect();
+    let tags: BTreeSet<&str> = scenarios
+        .iter()
+        .flat_map(|s| s.info.tags.iter().map(String::as_str))
+        .collect();
+    h.push_str("<h2 id=\"scenarios\">Scenarios</h2>\n<div class=\"filters\"><label><input type=\"checkbox\" id=\"f-failed\"> failed only</label> <select id=\"f-int\"><option value=\"\">all integrations</option>");
+    for i in &integrations {
+        let _ = write!(h, "<option>{}</option>", escape(i));
+    }
+    h.push_str("</select> <select id=\"f-tag\"><option value=\"\">all tags</option>");
+    for t in &tags {
+        let _ = write!(h, "<option value=\"{}\">@{}</option>", escape(t), escape(t));
+    }
+    h.push_str("</select> <input id=\"f-text\" type=\"search\" placeholder=\"search id or name\"> <span id=\"f-count\" class=\"dim\"></span></div>\n<p class=\"dim\">Click a scenario for its steps and exchanges.</p>\n<table id=\"scenarios-table\">\n<thead><tr><th>Verdict</th><th>Scenario</th><th>Name</th><th>Integration / level</th><th class=\"num\">Time (s)</th></tr></thead>\n");
+
+    // Failed and awaiting scenarios get the exchange budget first.
+    let mut budget = EXCHANGE_BUDGET;
+    let mut data: Vec<Value> = vec![Value::Null; scenarios.len()];
+    for pass in [true, false] {
+        for (k, s) in scenarios.iter().enumerate() {
+            let important = s.verdict() != Some(Verdict::Passed);
+            if important == pass {
+                data[k] = details(s, &mut budget, false);
+            }
+        }
+    }
+    for (k, s) in scenarios.iter().enumerate() {
+        let v = s.verdict();
+        let flaky = if s.is_flaky() {
+            " <span class=\"dim\">flaky</span>"
+        } else {
+            ""
+        };
+        let search = format!("{} {}", s.info.id, s.info.name).to_lowercase();
+        let _ = writeln!(
+            h,
+            "<tbody id=\"{}\" data-k=\"{k}\" data-v=\"{}\" data-i=\"{}\" data-t=\" {} \" data-s=\"{}\"><tr class=\"sc {}\"><td><span class=\"badge\">{}</span>{flaky}</td><td>{}</td><td>{}</td><td>{} / {}</td><td class=\"num\">{}</td></tr></tbody>",
+            escape(&s.info.id),
+            match v {
+                Some(Verdict::Passed) => "passed",
+                Some(Verdict::Failed) => "failed",
+                Some(Verdict::AwaitingConfirmation) => "awaiting",
+                None => "interrupted",
+            },
+            escape(s.integration()),
+            escape(&s.info.tags.join(" ")),
+            escape(&search),
+            vclass(v),
+            vtext(v),
+            escape(&s.info.id),
+            escape(&s.info.name),
+            escape(s.integration()),
+            escape(s.level()),
+            secs(s.attempts.iter().map(|a| a.duration_ms).sum())
+        );
+    }
+    h.push_str("</table>\n");
+    let _ = write!(
+        h,
+        "<script type=\"application/json\" id=\"oir-data\">{}</script>\n<script>\n{JS}</script>\n</body>\n</html>\n",
+        script_json(&Value::Array(data))
+    );
+    h
+}

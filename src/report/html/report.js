@@ -1,0 +1,249 @@
+(function () {
+  'use strict';
+  var DATA = null;
+  function data() {
+    if (!DATA) DATA = JSON.parse(document.getElementById('oir-data').textContent);
+    return DATA;
+  }
+  function esc(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
+    });
+  }
+  function el(tag, cls, html) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (html !== undefined) e.innerHTML = html;
+    return e;
+  }
+
+  // --- XML pretty printing with finding paths -------------------------------------------
+  function normPath(p) {
+    var segs = p.split('/').filter(function (s) { return s.length > 0 && s.charAt(0) !== '@'; });
+    return segs.map(function (s) {
+      var m = /^(?:[^:\[]*:)?([^\[]+)(?:\[(\d+)\])?$/.exec(s);
+      return m ? m[1] + '[' + (m[2] || '1') + ']' : s;
+    });
+  }
+  function endsWith(path, suffix) {
+    if (suffix.length === 0 || suffix.length > path.length) return false;
+    for (var i = 1; i <= suffix.length; i++) {
+      if (path[path.length - i] !== suffix[suffix.length - i]) return false;
+    }
+    return true;
+  }
+  function localName(tag) {
+    var m = /^<\/?([^\s\/>]+)/.exec(tag);
+    var n = m ? m[1] : '';
+    var c = n.indexOf(':');
+    return c >= 0 ? n.slice(c + 1) : n;
+  }
+  // Returns HTML: one line per element, findings marked on the line of their element.
+  function prettyXml(xml, findings) {
+    var wanted = (findings || []).filter(function (f) { return f.path; })
+      .map(function (f) { return { f: f, p: normPath(f.path) }; });
+    var toks = xml.match(/<!--[\s\S]*?-->|<\?[\s\S]*?\?>|<!\[CDATA\[[\s\S]*?\]\]>|<![^>]*>|<[^>]+>|[^<]+/g);
+    if (!toks || xml.trim().charAt(0) !== '<') return { html: esc(xml), hits: 0 };
+    var out = [], depth = 0, stack = [{ path: [], counts: {} }], hits = 0;
+    function line(text, path) {
+      var marks = [];
+      if (path) {
+        wanted.forEach(function (w) { if (endsWith(path, w.p)) marks.push(w.f); });
+      }
+      var pad = new Array(depth + 1).join('  ');
+      if (marks.length) {
+        hits += marks.length;
+        out.push('<span class="hl" title="' + esc(marks.map(function (m) { return m.code + ': ' + m.message; }).join('\n')) + '">' +
+          pad + esc(text) + '</span><span class="mark"> \u25c0 ' +
+          esc(marks.map(function (m) { return m.code + ': ' + m.message; }).join(' | ')) + '</span>');
+      } else {
+        out.push(pad + esc(text));
+      }
+    }
+    function open(tag) {
+      var top = stack[stack.length - 1];
+      var n = localName(tag);
+      top.counts[n] = (top.counts[n] || 0) + 1;
+      var path = top.path.concat([n + '[' + top.counts[n] + ']']);
+      return path;
+    }
+    for (var i = 0; i < toks.length; i++) {
+      var t = toks[i];
+      if (t.charAt(0) !== '<') {
+        if (t.trim()) line(t.trim(), null);
+        continue;
+      }
+      if (t.slice(0, 2) === '</') {
+        depth = Math.max(0, depth - 1);
+        stack.pop();
+        if (stack.length === 0) stack.push({ path: [], counts: {} });
+        line(t, null);
+      } else if (t.charAt(1) === '?' || t.charAt(1) === '!') {
+        line(t, null);
+      } else if (t.slice(-2) === '/>') {
+        line(t, open(t));
+      } else {
+        var path = open(t);
+        // <a>text</a> on one line
+        var nx = toks[i + 1], nx2 = toks[i + 2];
+        if (nx !== undefined && nx.charAt(0) !== '<' && nx2 !== undefined && nx2.slice(0, 2) === '</') {
+          line(t + nx.trim() + nx2, path);
+          i += 2;
+          continue;
+        }
+        if (nx !== undefined && nx.slice(0, 2) === '</') {
+          line(t + nx, path);
+          i += 1;
+          continue;
+        }
+        line(t, path);
+        depth++;
+        stack.push({ path: path, counts: {} });
+      }
+    }
+    return { html: out.join('\n'), hits: hits };
+  }
+
+  // --- diff ------------------------------------------------------------------------------
+  function diff(expected, actual) {
+    var a = expected.split('\n'), b = actual.split('\n');
+    if (a.length === 1 && b.length === 1) {
+      var p = 0;
+      while (p < a[0].length && p < b[0].length && a[0][p] === b[0][p]) p++;
+      var s = 0;
+      while (s < a[0].length - p && s < b[0].length - p && a[0][a[0].length - 1 - s] === b[0][b[0].length - 1 - s]) s++;
+      function mid(x, tag) {
+        return esc(x.slice(0, p)) + '<' + tag + '>' + esc(x.slice(p, x.length - s)) + '</' + tag + '>' + esc(x.slice(x.length - s));
+      }
+      return '<div class="diff"><div>expected: <code>' + mid(a[0], 'del') + '</code></div><div>actual:&nbsp;&nbsp; <code>' + mid(b[0], 'ins') + '</code></div></div>';
+    }
+    if (a.length * b.length > 4000000) {
+      return '<div class="diff"><div>expected:</div><pre>' + esc(expected) + '</pre><div>actual:</div><pre>' + esc(actual) + '</pre></div>';
+    }
+    var n = a.length, m = b.length, L = [], i, j;
+    for (i = 0; i <= n; i++) { L.push(new Int32Array(m + 1)); }
+    for (i = n - 1; i >= 0; i--) for (j = m - 1; j >= 0; j--)
+      L[i][j] = a[i] === b[j] ? L[i + 1][j + 1] + 1 : Math.max(L[i + 1][j], L[i][j + 1]);
+    var out = [];
+    i = 0; j = 0;
+    while (i < n || j < m) {
+      if (i < n && j < m && a[i] === b[j]) { out.push('  ' + esc(a[i])); i++; j++; }
+      else if (j < m && (i === n || L[i][j + 1] >= L[i + 1][j])) { out.push('<ins>+ ' + esc(b[j]) + '</ins>'); j++; }
+      else { out.push('<del>- ' + esc(a[i]) + '</del>'); i++; }
+    }
+    return '<pre class="diff">' + out.join('\n') + '</pre>';
+  }
+
+  // --- scenario details --------------------------------------------------------------------
+  function exchangeHtml(x, findings) {
+    var h = '<div class="xch"><div class="xhead">' + esc(x.direction) + ' <b>' + esc(x.operation) + '</b> ' + esc(x.url) +
+      (x.http_status != null ? ' \u2014 HTTP ' + x.http_status : '') + ' \u2014 ' + Math.round(x.duration_ms) + ' ms' +
+      (x.soap_action ? ' \u2014 SOAPAction ' + esc(x.soap_action) : '') + '</div>';
+    if (x.error) h += '<div class="err">' + esc(x.error) + '</div>';
+    if (x.omitted) return h + '<div class="note">' + esc(x.omitted) + '</div></div>';
+    var rq = prettyXml(x.request, findings);
+    h += '<details open><summary>Request</summary><pre class="xml">' + rq.html + '</pre>' +
+      (x.request_cut ? '<div class="note">truncated: ' + x.request_cut + ' bytes in full (events.jsonl has the whole message)</div>' : '') + '</details>';
+    if (x.response != null) {
+      var rs = prettyXml(x.response, findings);
+      h += '<details open><summary>Response</summary><pre class="xml">' + rs.html + '</pre>' +
+        (x.response_cut ? '<div class="note">truncated: ' + x.response_cut + ' bytes in full (events.jsonl has the whole message)</div>' : '') + '</details>';
+    }
+    return h + '</div>';
+  }
+  function stepHtml(s) {
+    var h = '<div class="step s-' + esc(s.status) + (s.checkpoint ? ' s-cp' : '') + '"><div class="shead"><span class="badge b-' + esc(s.status) + '">' +
+      esc(s.checkpoint && s.status === 'passed' ? 'awaiting' : s.status) + '</span> <b>' + esc(s.keyword) + '</b> ' + esc(s.text) +
+      ' <span class="dim">line ' + s.line + ' \u2014 ' + s.duration_ms.toFixed(1) + ' ms</span></div>';
+    if (s.table && s.table.length) {
+      h += '<table class="dt">' + s.table.map(function (r) {
+        return '<tr>' + r.map(function (c) { return '<td>' + esc(c) + '</td>'; }).join('') + '</tr>';
+      }).join('') + '</table>';
+    }
+    if (s.docstring != null) h += '<pre class="doc">' + esc(s.docstring) + '</pre>';
+    if (s.message) h += '<pre class="msg">' + esc(s.message) + '</pre>';
+    if (s.checkpoint) h += '<div class="cp">\u23f3 awaiting confirmation: ' + esc(s.checkpoint) + '</div>';
+    if (s.expected_actual) h += diff(s.expected_actual[0], s.expected_actual[1]);
+    if (s.findings && s.findings.length) {
+      h += '<ul class="findings">' + s.findings.map(function (f) {
+        return '<li><b>' + esc(f.code) + '</b> ' + esc(f.message) + (f.path ? ' <code>' + esc(f.path) + '</code>' : '') +
+          (f.line != null ? ' <span class="dim">line ' + f.line + '</span>' : '') + '</li>';
+      }).join('') + '</ul>';
+    }
+    if (s.subresults && s.subresults.length) {
+      var failed = s.subresults.filter(function (c) { return !c.passed; }).length;
+      h += '<details' + (failed ? ' open' : '') + '><summary>' + s.subresults.length + ' cases, ' + failed + ' failed</summary><table class="cases"><tr><th>case</th><th>result</th><th>message</th></tr>' +
+        s.subresults.map(function (c) {
+          return '<tr class="' + (c.passed ? 'c-ok' : 'c-fail') + '"><td>' + esc(c.name) + '</td><td>' + (c.passed ? 'passed' : 'failed') + '</td><td>' + esc(c.message || '') + '</td></tr>';
+        }).join('') + '</table></details>';
+    }
+    (s.exchanges || []).forEach(function (x) { h += exchangeHtml(x, s.findings); });
+    return h + '</div>';
+  }
+  function detailsHtml(d) {
+    var h = '<div class="meta">' + esc(d.feature) + ' \u2014 tags: ' + (d.tags.length ? d.tags.map(function (t) { return '<code>@' + esc(t) + '</code>'; }).join(' ') : 'none') +
+      (d.requirements.length ? ' \u2014 requirements: ' + d.requirements.map(esc).join(', ') : '') + '</div>';
+    (d.retries || []).forEach(function (r) {
+      h += '<div class="retry">attempt ' + r.attempt + ' failed (' + (r.duration_ms / 1000).toFixed(3) + ' s): ' + esc(r.headline) + '</div>';
+    });
+    if (!d.steps.length) h += '<div class="note">no steps recorded</div>';
+    d.steps.forEach(function (s) { h += stepHtml(s); });
+    return h;
+  }
+  function toggle(tb) {
+    var row = tb.querySelector('tr.det');
+    if (row) { row.remove(); return; }
+    var k = +tb.getAttribute('data-k');
+    var d = data()[k];
+    row = el('tr', 'det');
+    var td = el('td');
+    td.colSpan = 5;
+    td.innerHTML = d ? detailsHtml(d) : '<div class="note">no details</div>';
+    row.appendChild(td);
+    tb.appendChild(row);
+  }
+  var table = document.getElementById('scenarios-table');
+  if (table) {
+    table.addEventListener('click', function (ev) {
+      var tr = ev.target.closest('tr.sc');
+      if (tr) toggle(tr.parentNode);
+    });
+  }
+  function openHash() {
+    if (!location.hash) return;
+    var id = decodeURIComponent(location.hash.slice(1));
+    var tb = document.getElementById(id);
+    if (tb && tb.tagName === 'TBODY') {
+      if (!tb.querySelector('tr.det')) toggle(tb);
+      tb.hidden = false;
+      tb.scrollIntoView();
+    }
+  }
+  window.addEventListener('hashchange', openHash);
+  openHash();
+
+  // --- filters -----------------------------------------------------------------------------
+  var fFailed = document.getElementById('f-failed'), fInt = document.getElementById('f-int'),
+    fTag = document.getElementById('f-tag'), fText = document.getElementById('f-text'),
+    fCount = document.getElementById('f-count');
+  function applyFilters() {
+    var onlyFailed = fFailed.checked, integ = fInt.value, tag = fTag.value, text = fText.value.toLowerCase();
+    var bodies = table.tBodies, shown = 0;
+    for (var i = 0; i < bodies.length; i++) {
+      var b = bodies[i];
+      var v = b.getAttribute('data-v');
+      var ok = (!onlyFailed || v === 'failed' || v === 'interrupted') &&
+        (!integ || b.getAttribute('data-i') === integ) &&
+        (!tag || b.getAttribute('data-t').indexOf(' ' + tag + ' ') >= 0) &&
+        (!text || b.getAttribute('data-s').indexOf(text) >= 0);
+      b.hidden = !ok;
+      if (ok) shown++;
+    }
+    fCount.textContent = shown + ' of ' + bodies.length + ' scenarios';
+  }
+  if (fFailed && table) {
+    [fFailed, fInt, fTag].forEach(function (e) { e.addEventListener('change', applyFilters); });
+    fText.addEventListener('input', applyFilters);
+    applyFilters();
+  }
+})();
