@@ -9,4 +9,5 @@ pub mod report;
 pub mod run;
 pub mod schema;
 pub mod stub;
+pub mod tls;
 pub mod xml;
