@@ -6,6 +6,7 @@
 mod build;
 mod check;
 mod exchange;
+mod flows;
 
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -57,6 +58,9 @@ pub enum Action {
     CallbackArrives,
     Boundaries,
     ManualCheckpoint,
+    ValueIsRequests,
+    RequestValueIs,
+    CallbackForRequest,
 }
 
 /// One step: its English and Danish phrasing (anchored regexes), what it does, and an
@@ -353,8 +357,8 @@ pub static STEPS: &[StepDef] = &[
         action: Action::CountIs,
         en: r#"^there (?:is|are) (\d+) elements? at "([^"]+)"$"#,
         da: &[
-            r#"^der er (\d+) elementer? ved "([^"]+)"$"#,
-            r#"^er der (\d+) elementer? ved "([^"]+)"$"#,
+            r#"^der er (\d+) element(?:er)? ved "([^"]+)"$"#,
+            r#"^er der (\d+) element(?:er)? ved "([^"]+)"$"#,
         ],
         doc: "The answer has exactly this many elements at the path.",
         example_en: "Then there is 1 element at \"//Forretningskvittering\"",
@@ -455,6 +459,39 @@ pub static STEPS: &[StepDef] = &[
         doc: "A manual checkpoint: the scenario ends as 'awaiting confirmation' with this text in the report and the conformance statement.",
         example_en: "Then a person confirms \"the voucher is visible in the ERP's journal\"",
         example_da: "Så bekræfter en person \"bilaget kan ses i ERP-systemets kassekladde\"",
+    },
+    StepDef {
+        action: Action::ValueIsRequests,
+        en: r#"^the value at "([^"]+)" is the request's value at "([^"]+)"$"#,
+        da: &[
+            r#"^værdien ved "([^"]+)" er anmodningens værdi ved "([^"]+)"$"#,
+            r#"^er værdien ved "([^"]+)" anmodningens værdi ved "([^"]+)"$"#,
+        ],
+        doc: "The answer's value at the first path equals the request's value at the second (the form for Scenario Outlines, where `<…>` is a placeholder).",
+        example_en: "Then the value at \"//RelateretBeskedUUID\" is the request's value at \"//BeskedUUID\"",
+        example_da: "Så er værdien ved \"//RelateretBeskedUUID\" anmodningens værdi ved \"//BeskedUUID\"",
+    },
+    StepDef {
+        action: Action::RequestValueIs,
+        en: r#"^the request's value at "([^"]+)" is "([^"]*)"$"#,
+        da: &[
+            r#"^anmodningens værdi ved "([^"]+)" er "([^"]*)"$"#,
+            r#"^er anmodningens værdi ved "([^"]+)" "([^"]*)"$"#,
+        ],
+        doc: "The request being judged (built, received from the system under test, or called back) has exactly this value at the path (the first, when several).",
+        example_en: "Then the request's value at \"//Daekning/DelfordringUUID\" is \"d0000000-0000-4000-8000-000000000001\"",
+        example_da: "Så er anmodningens værdi ved \"//Daekning/DelfordringUUID\" \"d0000000-0000-4000-8000-000000000001\"",
+    },
+    StepDef {
+        action: Action::CallbackForRequest,
+        en: r#"^an? (\w+) callback for this request is made within (\d+) seconds$"#,
+        da: &[
+            r#"^et (\w+)-tilbagekald for denne anmodning foretages inden for (\d+) sekunder$"#,
+            r#"^foretages et (\w+)-tilbagekald for denne anmodning inden for (\d+) sekunder$"#,
+        ],
+        doc: "Against a stub: the ERP side made the callback for the request just sent (triggered by its operation, not suppressed or failed) within the time; the callback's request becomes the request for the next steps.",
+        example_en: "Then a RegistrerDaekningAfskrivning callback for this request is made within 5 seconds",
+        example_da: "Så foretages et RegistrerDaekningAfskrivning-tilbagekald for denne anmodning inden for 5 sekunder",
     },
 ];
 
@@ -602,6 +639,9 @@ async fn execute(w: &mut OirWorld, action: Action, a: &Args) -> Outcome {
             w.step.checkpoint = Some(a.cap(0).to_string());
             Ok(())
         }
+        A::ValueIsRequests => flows::value_is_requests(w, a),
+        A::RequestValueIs => flows::request_value_is(w, a),
+        A::CallbackForRequest => flows::callback_for_request(w, a).await,
     }
 }
 
