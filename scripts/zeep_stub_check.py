@@ -12,7 +12,10 @@ every service the stub serves (``GET /__admin/services``):
   with the operation's output message; the receipt must not be AFVIST/FEJLET. The stub's
   state is reset before each call so every example is judged on its own;
 * a call without a security context must come back as a SOAP fault that zeep parses,
-  with the ServiceplatformFault detail.
+  with the ServiceplatformFault detail;
+* a SOAP fault injected through the admin API (``POST /__admin/faults``, for one tenant
+  named by the ``X-Oir-Tenant`` header) is parsed by zeep with its code, and only that
+  tenant's call gets it.
 
 Stops the stub with SIGINT and expects exit status 0. One line per check, a closing
 "N passed, N failed" line; exit 0 when everything passed, 1 otherwise, 2 when zeep is not
@@ -105,6 +108,15 @@ class Stub:
 
     def get_json(self, path: str):
         with urllib.request.urlopen(self.url + path, timeout=CALL_TIMEOUT) as r:
+            return json.load(r)
+
+    def send_json(self, method: str, path: str, body, tenant: str | None = None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.url + path, data=data, method=method)
+        req.add_header("content-type", "application/json")
+        if tenant:
+            req.add_header("x-oir-tenant", tenant)
+        with urllib.request.urlopen(req, timeout=CALL_TIMEOUT) as r:
             return json.load(r)
 
     def reset(self) -> None:
@@ -216,6 +228,46 @@ class Checker:
             self.report(ok, what, f"zeep parsed the fault: {f.message[:80]}…" if ok else f"unexpected fault {f.message} {detail}")
 
 
+    def check_injected_fault(self, svc: dict) -> None:
+        """An override answers one tenant's call with a SOAP fault; zeep parses it."""
+        what = f"{svc['path']} injected fault"
+        pack = pack_of(Path(svc["contract"]))
+        op = svc["operations"][0]
+        req_file = pack / "examples" / f"{ascii_name(op['name'])}.request.xml" if pack else None
+        if req_file is None or not req_file.exists():
+            self.report(False, what, "no example request")
+            return
+        tenant = "zeep-fault"
+        self.stub.send_json(
+            "POST",
+            "/__admin/faults",
+            {
+                "match": {"operation": op["name"]},
+                "respond": {"soap_fault": {"code": "ERP-NEDE", "text": "Systemet er lukket (injiceret)"}},
+                "times": 1,
+            },
+            tenant,
+        )
+        try:
+            import requests
+
+            session = requests.Session()
+            session.headers["X-Oir-Tenant"] = tenant
+            transport = zeep.Transport(session=session, timeout=CALL_TIMEOUT, operation_timeout=CALL_TIMEOUT)
+            client = zeep.Client(f"{self.stub.url}{svc['path']}?wsdl", settings=zeep.Settings(strict=True), transport=transport)
+            operation = client.service._binding._operations[op["name"]]
+            obj = operation.input.body.parse(body_child(req_file), client.wsdl.types)
+            kwargs = serialize_object(obj, dict) or {}
+            getattr(client.service, op["name"])(**kwargs)
+            self.report(False, what, "no fault although an override was set")
+        except zeep.exceptions.Fault as f:
+            detail = etree.tostring(f.detail).decode() if f.detail is not None else ""
+            ok = "ERP-NEDE" in detail or "ERP-NEDE" in (f.message or "")
+            self.report(ok, what, f"zeep parsed the injected fault: {f.message[:60]}…" if ok else f"unexpected fault {f.message} {detail}")
+        finally:
+            self.stub.send_json("DELETE", "/__admin/faults", None, tenant)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description="Call every operation of the oir stub with zeep.")
     ap.add_argument("binary", help="path of the oir binary (target/release/oir or target/debug/oir)")
@@ -233,6 +285,7 @@ def main() -> int:
             checker.check_service(svc)
         if services:
             checker.check_fault(services[0])
+            checker.check_injected_fault(services[0])
     finally:
         code = stub.stop()
         checker.report(code == 0, "stop", f"oir stub exited with {code} after SIGINT")

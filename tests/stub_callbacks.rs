@@ -19,17 +19,20 @@ use stub_support::*;
 
 const COVERAGE_PATH: &str = "/service/OIR/DaekningAfskrivningRegistreringAfsend/1";
 
+/// What a receiver got: (SOAPAction, body) per call.
+type Received = Arc<Mutex<Vec<(Option<String>, String)>>>;
+
 /// A receiver on a loopback port that answers `fail_first` calls with 500, then 200.
 struct Receiver {
     url: String,
     calls: Arc<AtomicUsize>,
-    bodies: Arc<Mutex<Vec<(Option<String>, String)>>>,
+    bodies: Received,
     _task: tokio::task::JoinHandle<()>,
 }
 
 async fn receiver(fail_first: usize) -> Receiver {
     let calls = Arc::new(AtomicUsize::new(0));
-    let bodies = Arc::new(Mutex::new(Vec::new()));
+    let bodies: Received = Arc::new(Mutex::new(Vec::new()));
     let (c, b) = (Arc::clone(&calls), Arc::clone(&bodies));
     let router = Router::new().fallback(move |headers: axum::http::HeaderMap, body: String| {
         let (c, b) = (Arc::clone(&c), Arc::clone(&b));

@@ -415,9 +415,8 @@ fn misbehave(stub: &Stub, svc: &Service, m: &Misbehaviour, out: &mut Outgoing, v
     {
         let mut stack: Vec<&mut Element> = vec![&mut t];
         while let Some(e) = stack.pop() {
-            e.children.retain(
-                |n| !matches!(n, tree::Node::Element(c) if m.omit.iter().any(|o| *o == c.local)),
-            );
+            e.children
+                .retain(|n| !matches!(n, tree::Node::Element(c) if m.omit.contains(&c.local)));
             for c in e.children.iter_mut() {
                 if let tree::Node::Element(ce) = c {
                     stack.push(ce);
