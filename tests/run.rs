@@ -479,3 +479,92 @@ fn exit_codes_are_a_contract() {
     assert_eq!(code, 0, "{out}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The built-in stub behind TLS that requires client certificates: the runner reaches it
+/// with a PEM identity and with a PKCS#12 identity (password from an environment
+/// variable), and without an identity the scenario fails naming the refusal.
+#[tokio::test(flavor = "multi_thread")]
+async fn mutual_tls_against_the_stub_with_pem_and_pkcs12_identities() {
+    let p = common::pki::pki();
+    let stub = Arc::new(oir::stub::Stub::load(StubConfig::default()).expect("stub loads"));
+    let config = oir::tls::ServerTls::load(&p.server_cert, &p.server_key, Some(&p.client_cas))
+        .expect("server TLS");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(oir::tls::serve(
+        listener,
+        oir::stub::app(stub),
+        config,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    let dir = p.dir.join("run-mtls");
+    std::fs::create_dir_all(&dir).unwrap();
+    let env = |name: &str, identity: &str| {
+        let f = dir.join(format!("{name}.yaml"));
+        std::fs::write(
+            &f,
+            format!(
+                "name: mtls-{name}\nbase_url: https://{addr}\nstub_admin: https://{addr}/__admin\ntimeout_ms: 5000\ntls:\n  ca_bundle: {}\n{identity}",
+                p.ca.display()
+            ),
+        )
+        .unwrap();
+        f
+    };
+    let pem = env(
+        "pem",
+        &format!(
+            "  client_pem: {{ cert: {}, key: {} }}\n",
+            p.client_cert.display(),
+            p.client_key.display()
+        ),
+    );
+    let p12 = env(
+        "p12",
+        &format!(
+            "  client_pkcs12: {{ file: {}, password_env: OIR_RUN_TEST_P12 }}\n",
+            p.client_p12.display()
+        ),
+    );
+    let none = env("none", "");
+    let run = |env: PathBuf| {
+        let features = fixtures("en");
+        let reports = dir.join(format!(
+            "reports-{}",
+            env.file_stem().unwrap().to_string_lossy()
+        ));
+        async move {
+            let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_oir"))
+                .args(["run", "--features"])
+                .arg(&features)
+                .args(["--name", "accepted and booked", "--env"])
+                .arg(&env)
+                .arg("--report-dir")
+                .arg(&reports)
+                .env("OIR_RUN_TEST_P12", common::pki::P12_PASSWORD)
+                .output()
+                .await
+                .expect("oir runs");
+            (
+                out.status.code().unwrap_or(-1),
+                format!(
+                    "{}{}",
+                    String::from_utf8_lossy(&out.stdout),
+                    String::from_utf8_lossy(&out.stderr)
+                ),
+            )
+        }
+    };
+    let (code, out) = run(pem).await;
+    assert_eq!(code, 0, "PEM identity: {out}");
+    let (code, out) = run(p12).await;
+    assert_eq!(code, 0, "PKCS#12 identity: {out}");
+    let (code, out) = run(none).await;
+    assert_eq!(code, 1, "no identity must fail: {out}");
+    assert!(out.contains("certificate"), "the refusal is named: {out}");
+    let _ = stop.send(());
+    server.await.unwrap().unwrap();
+}

@@ -305,17 +305,31 @@ async fn setup(opts: &mut RunOptions, features_root: &Path) -> Result<Setup, Run
     }
 }
 
-/// The HTTP client for an environment (TLS identity and CA bundle when configured).
+/// The HTTP client for an environment (TLS identity and CA bundle when configured; the
+/// PKCS#12 password from the environment variable the file names).
 fn build_client(env: &Environment) -> Result<reqwest::Client, String> {
-    if let Some(tls) = &env.tls
-        && (tls.ca_bundle.is_some() || tls.client_pem.is_some() || tls.client_pkcs12.is_some())
-    {
-        return Err(format!(
-            "{}: tls: client certificates are not wired into the runner yet",
-            env.label()
-        ));
-    }
-    Target::plain_client(env.timeout_ms)
+    let Some(tls) = &env.tls else {
+        return Target::plain_client(env.timeout_ms);
+    };
+    let at = |p: &Path| env.base_dir.join(p);
+    let identity = match (&tls.client_pem, &tls.client_pkcs12) {
+        (Some(p), _) => Some(crate::tls::Identity::Pem {
+            cert: at(&p.cert),
+            key: at(&p.key),
+        }),
+        (None, Some(p)) => Some(crate::tls::Identity::Pkcs12 {
+            file: at(&p.file),
+            password_env: p.password_env.clone(),
+        }),
+        (None, None) => None,
+    };
+    let ca = tls.ca_bundle.as_deref().map(at);
+    crate::tls::reqwest_client(
+        ca.as_deref(),
+        identity.as_ref(),
+        std::time::Duration::from_millis(env.timeout_ms),
+    )
+    .map_err(|e| format!("{}: tls: {e}", env.label()))
 }
 
 /// Everything `oir run` does, on the caller's runtime.

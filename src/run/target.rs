@@ -55,19 +55,9 @@ pub struct Target {
     pub admin: Option<String>,
 }
 
-/// The error chain of a reqwest error in one line (the top level alone is often vague).
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut s = e.to_string();
-    let mut src = e.source();
-    while let Some(x) = src {
-        let m = x.to_string();
-        if !s.contains(&m) {
-            s.push_str(": ");
-            s.push_str(&m);
-        }
-        src = x.source();
-    }
-    s
+/// The error chain of a reqwest error in one line, with what a TLS refusal means.
+fn chain(e: &reqwest::Error) -> String {
+    crate::tls::explain(e)
 }
 
 impl Target {

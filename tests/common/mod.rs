@@ -1,6 +1,8 @@
 //! Shared test helpers.
 #![allow(dead_code)]
 
+pub mod pki;
+
 use std::path::PathBuf;
 
 /// `../shared` (or `$OIR_SHARED`). `None` = absent: the caller skips with a notice —
