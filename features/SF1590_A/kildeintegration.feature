@@ -32,7 +32,7 @@ Egenskab: SF1590_A kildeintegrationstest – ModtagFinansbilag mod kontrakten
     Givet en ModtagFinansbilag-anmodning ud fra eksemplet
     Så godtages eller afvises grænseværdierne som facetterne siger
 
-  @leverancekontrol
+  @leverancekontrol @req:SP-SEC-001
   Scenarie: Uden sikkerhedskontekst afviser platformen kaldet (SP-SEC-001)
     Givet en ModtagFinansbilag-anmodning ud fra eksemplet
     Og anmodningen har ingen sikkerhedskontekst
@@ -41,28 +41,28 @@ Egenskab: SF1590_A kildeintegrationstest – ModtagFinansbilag mod kontrakten
     Og har hver fejl i svaret en kode, en tekst og en afhjælpning
     Og svaret melder ikke reglen "SF1590A-BAL-001"
 
-  @leverancekontrol
+  @leverancekontrol @req:SP-SEC-002
   Scenarie: En ugyldig sikkerhedskontekst afvises af platformen (SP-SEC-002)
     Givet en ModtagFinansbilag-anmodning ud fra eksemplet
     Og feltet "InvocationContext/ServiceUUID" er "ikke-en-uuid"
     Når anmodningen sendes
     Så er svaret en SOAP-fejl med koden "SP-SEC-002"
 
-  @leverancekontrol
+  @leverancekontrol @req:SP-ROUTE-002
   Scenarie: En forkert SOAPAction afvises (SP-ROUTE-002)
     Givet en ModtagFinansbilag-anmodning ud fra eksemplet
     Og SOAPAction er "http://serviceplatformen.dk/xml/wsdl/soap11/OIR/ModtagFinansbilag/2/ModtagFinansbilagForkert"
     Når anmodningen sendes
     Så er svaret en SOAP-fejl med koden "SP-ROUTE-002"
 
-  @leverancekontrol
+  @leverancekontrol @req:SP-HTTP-415
   Scenarie: En forkert indholdstype afvises (SP-HTTP-415)
     Givet en ModtagFinansbilag-anmodning ud fra eksemplet
     Og indholdstypen er "application/json"
     Når anmodningen sendes
     Så er svaret en SOAP-fejl med koden "SP-HTTP-415"
 
-  @leverancekontrol
+  @leverancekontrol @req:SP-SOAP-001
   Scenarie: En SOAP 1.2-konvolut afvises af en SOAP 1.1-service (SP-SOAP-001)
     Givet en ModtagFinansbilag-anmodning ud fra eksemplet
     Og anmodningens krop er:
@@ -72,7 +72,7 @@ Egenskab: SF1590_A kildeintegrationstest – ModtagFinansbilag mod kontrakten
     Når anmodningen sendes
     Så er svaret en SOAP-fejl med koden "SP-SOAP-001"
 
-  @leverancekontrol
+  @leverancekontrol @req:SP-XML-001
   Scenarie: En konvolut, der ikke er velformet XML, afvises (SP-XML-001)
     Givet en ModtagFinansbilag-anmodning ud fra eksemplet
     Og anmodningens krop er:
@@ -82,7 +82,7 @@ Egenskab: SF1590_A kildeintegrationstest – ModtagFinansbilag mod kontrakten
     Når anmodningen sendes
     Så er svaret en SOAP-fejl med koden "SP-XML-001"
 
-  @leverancekontrol
+  @leverancekontrol @req:SP-XML-002
   Scenarie: En besked med DTD afvises (SP-XML-002, ingen entitetsudvidelse)
     Givet en ModtagFinansbilag-anmodning ud fra eksemplet
     Og anmodningens krop er:
@@ -94,7 +94,7 @@ Egenskab: SF1590_A kildeintegrationstest – ModtagFinansbilag mod kontrakten
     Når anmodningen sendes
     Så er svaret en SOAP-fejl med koden "SP-XML-002"
 
-  @leverancekontrol
+  @leverancekontrol @req:SP-SOAP-002
   Scenarie: En konvolut med to elementer i Body afvises (SP-SOAP-002)
     Givet en ModtagFinansbilag-anmodning ud fra eksemplet
     Og anmodningens krop er:
@@ -104,7 +104,7 @@ Egenskab: SF1590_A kildeintegrationstest – ModtagFinansbilag mod kontrakten
     Når anmodningen sendes
     Så er svaret en SOAP-fejl med koden "SP-SOAP-002"
 
-  @leverancekontrol
+  @leverancekontrol @req:TK-SCHEMA
   Scenarie: Et skemafejlbehæftet finansbilag afvises med en teknisk kvittering, før forretningsreglerne
     Givet en ModtagFinansbilag-anmodning ud fra eksemplet
     Og feltet "Finansbilag/Bilagsdato" er "2025-02-30"

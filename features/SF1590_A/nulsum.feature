@@ -5,6 +5,7 @@ Egenskab: SF1590_A nulsumsposteringstest – sortimentet er omsat i bogføringss
   Bogføringssystemet skal tage imod det og bogføre hver postering på den konto,
   omsætningstabellen angiver (mod en rigtig ERP: et manuelt kontrolpunkt med de forventede konti).
 
+  @req:NULSUM-OMSAETNING
   Abstrakt Scenario: Nulsumsbilag for <værdi>
     Givet en ModtagFinansbilag-anmodning ud fra eksemplet
     Og anmodningens felter:
@@ -32,6 +33,7 @@ Egenskab: SF1590_A nulsumsposteringstest – sortimentet er omsat i bogføringss
       | funktion 8.22.05 / art 9.1 (bank)      | a1000000-0000-4000-8000-000000000004 | f1000000-0000-4000-8000-000000000003 | 8220571000000191 | a1000000-0000-4000-8000-000000000004 | f1000000-0000-4000-8000-000000000004 | 8322371000000191 | 1.00   |
       | funktion 8.32.23 / art 9.1 (debitorer) | a1000000-0000-4000-8000-000000000004 | f1000000-0000-4000-8000-000000000004 | 8322371000000191 | a1000000-0000-4000-8000-000000000004 | f1000000-0000-4000-8000-000000000003 | 8220571000000191 | 1.00   |
 
+  @req:NULSUM-OMSAETNING
   Abstrakt Scenario: Nulsumsbilag for betalingsart <betalingsart>
     Givet en ModtagFinansbilag-anmodning ud fra skabelonen "templates/nulsum-betalingsart.xml"
     Og anmodningens felter:

@@ -4,6 +4,7 @@ Feature: SF1590_B_01 End-2-End – claims registered, paid, changed and handed o
   back to the fagsystem (DaekningAfskrivningRegistreringAfsend); the owner changes a claim's
   state along the legal transitions only, and loses its write rights after an ownership change.
 
+  @req:SF1590B-DAEKNING-TILBAGEKALD
   Scenario: A claim is created, paid, and the coverage is called back to the fagsystem
     Given a OpretDebitorkonto request from the example
     When the request is sent
@@ -20,6 +21,7 @@ Feature: SF1590_B_01 End-2-End – claims registered, paid, changed and handed o
     And the request's value at "//DaekningAfskrivning/DelfordringUUID" is "d0000000-0000-4000-8000-000000000001"
     And the request's value at "//DaekningAfskrivning/Beloeb" is "1200.00"
 
+  @req:SF1590B-TILSTAND
   Scenario: The state of a claim moves along the legal transitions
     Given a OpretDebitorkonto request from the example
     When the request is sent
@@ -110,6 +112,7 @@ Feature: SF1590_B_01 End-2-End – claims registered, paid, changed and handed o
     And the answer reports the rule "SF1590B-PAY-001"
     And every error in the answer has a code, a text and a remedy
 
+  @req:SF1590B-ANMODNING-SVAR
   Scenario: A request to the debitorsystem is answered, and its result is called back
     Given a OpretDebitorkonto request from the example
     When the request is sent

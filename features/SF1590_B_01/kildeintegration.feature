@@ -75,7 +75,7 @@ Feature: SF1590_B_01 kildeintegrationstest – DebitorRegistrering against the c
       | FordringTilstandsaendring/Virkningsdato |
       | FordringTilstandsaendring/Begrundelse |
 
-  @leverancekontrol
+  @leverancekontrol @req:SP-SEC-001
   Scenario Outline: Without a security context <operation> is refused by the platform (SP-SEC-001)
     Given a <operation> request from the example
     And the request has no security context
@@ -89,28 +89,28 @@ Feature: SF1590_B_01 kildeintegrationstest – DebitorRegistrering against the c
       | ForetagIndbetaling |
       | AnmodOmAfskrivning |
 
-  @leverancekontrol
+  @leverancekontrol @req:SP-ROUTE-002
   Scenario: A SOAPAction of another service is refused (SP-ROUTE-002)
     Given a OpretDebitorkonto request from the example
     And the SOAPAction is "http://serviceplatformen.dk/xml/wsdl/soap11/OIR/ModtagFinansbilag/2/ModtagFinansbilag"
     When the request is sent
     Then the answer is a SOAP fault with code "SP-ROUTE-002"
 
-  @leverancekontrol
+  @leverancekontrol @req:SP-ROUTE-003
   Scenario: The SOAPAction of another operation of the service does not fit the Body (SP-ROUTE-003)
     Given a OpretDebitorkonto request from the example
     And the SOAPAction is "http://serviceplatformen.dk/xml/wsdl/soap11/OIR/DebitorRegistreringAfsend/1/RetFordringTilstand"
     When the request is sent
     Then the answer is a SOAP fault with code "SP-ROUTE-003"
 
-  @leverancekontrol
+  @leverancekontrol @req:SP-HTTP-415
   Scenario: A wrong content type is refused (SP-HTTP-415)
     Given a OpretDebitorkonto request from the example
     And the content type is "text/plain"
     When the request is sent
     Then the answer is a SOAP fault with code "SP-HTTP-415"
 
-  @leverancekontrol
+  @leverancekontrol @req:SP-XML-001
   Scenario: A malformed envelope is refused (SP-XML-001)
     Given a OpretDebitorkonto request from the example
     And the request body is:
@@ -120,7 +120,7 @@ Feature: SF1590_B_01 kildeintegrationstest – DebitorRegistrering against the c
     When the request is sent
     Then the answer is a SOAP fault with code "SP-XML-001"
 
-  @leverancekontrol
+  @leverancekontrol @req:TK-SCHEMA
   Scenario: A schema-invalid claim is refused with a transport receipt naming the constraint
     Given a OpretDebitorkonto request from the example
     And the field "Debitorkonto/Fordring/Hovedstol" is "-1.00"

@@ -28,7 +28,7 @@ Feature: SF1590_B_02 kildeintegrationstest – DebitorForespørgsel against the 
     Given a HentDebitorkonto request from the example
     Then the boundary cases are accepted or rejected as the facets say
 
-  @leverancekontrol
+  @leverancekontrol @req:SP-SEC-001
   Scenario: Without a security context a query is refused by the platform (SP-SEC-001)
     Given a HentDebitorkonto request from the example
     And the request has no security context
@@ -36,14 +36,14 @@ Feature: SF1590_B_02 kildeintegrationstest – DebitorForespørgsel against the 
     Then the answer is a SOAP fault with code "SP-SEC-001"
     And every error in the answer has a code, a text and a remedy
 
-  @leverancekontrol
+  @leverancekontrol @req:SP-ROUTE-002
   Scenario: A wrong SOAPAction is refused (SP-ROUTE-002)
     Given a HentDebitorkonto request from the example
     And the SOAPAction is "urn:oir:forkert"
     When the request is sent
     Then the answer is a SOAP fault with code "SP-ROUTE-002"
 
-  @leverancekontrol
+  @leverancekontrol @req:SP-HTTP-415
   Scenario: A wrong content type is refused (SP-HTTP-415)
     Given a ListDebitorkonti request from the example
     And the content type is "application/soap+xml"

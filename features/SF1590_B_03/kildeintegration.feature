@@ -24,7 +24,7 @@ Feature: SF1590_B_03 kildeintegrationstest – DebitorIndbetaling against the co
     Given a ForetagIndbetaling request from the example
     Then the boundary cases are accepted or rejected as the facets say
 
-  @leverancekontrol
+  @leverancekontrol @req:SP-SEC-001
   Scenario: Without a security context a payment is refused by the platform (SP-SEC-001)
     Given a ForetagIndbetaling request from the example
     And the request has no security context
@@ -32,14 +32,14 @@ Feature: SF1590_B_03 kildeintegrationstest – DebitorIndbetaling against the co
     Then the answer is a SOAP fault with code "SP-SEC-001"
     And every error in the answer has a code, a text and a remedy
 
-  @leverancekontrol
+  @leverancekontrol @req:SP-ROUTE-002
   Scenario: A wrong SOAPAction is refused (SP-ROUTE-002)
     Given a ForetagIndbetaling request from the example
     And the SOAPAction is "http://serviceplatformen.dk/xml/wsdl/soap11/OIR/DebitorIndbetalingAfsend/1/Betal"
     When the request is sent
     Then the answer is a SOAP fault with code "SP-ROUTE-002"
 
-  @leverancekontrol
+  @leverancekontrol @req:SP-XML-001
   Scenario: A malformed envelope is refused (SP-XML-001)
     Given a ForetagIndbetaling request from the example
     And the request body is:

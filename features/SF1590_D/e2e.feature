@@ -4,6 +4,7 @@ Feature: SF1590_D End-2-End – an invoice goes out for approval and the answer 
   fagsystem acknowledges receipt (MODTAGET) and, when approval is required, answers later via
   FakturaInformationSvarAfsend (implicit routing back to the fakturahåndteringssystem).
 
+  @req:SF1590D-GODKENDELSE-SVAR
   Scenario: An invoice requiring approval is received and its approval is called back
     Given a AfsendFakturaInformation request from the example
     When the request is sent

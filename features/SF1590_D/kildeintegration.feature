@@ -28,7 +28,7 @@ Feature: SF1590_D kildeintegrationstest – Faktura til godkendelse against the 
     Given a AfsendFakturaInformationSvar request from the example
     Then the boundary cases are accepted or rejected as the facets say
 
-  @leverancekontrol
+  @leverancekontrol @req:SP-SEC-001
   Scenario Outline: Without a security context <operation> is refused by the platform (SP-SEC-001)
     Given a <operation> request from the example
     And the request has no security context
@@ -41,14 +41,14 @@ Feature: SF1590_D kildeintegrationstest – Faktura til godkendelse against the 
       | AfsendFakturaInformation     |
       | AfsendFakturaInformationSvar |
 
-  @leverancekontrol
+  @leverancekontrol @req:SP-ROUTE-002
   Scenario: The answer's SOAPAction sent to the invoice service is refused (SP-ROUTE-002)
     Given a AfsendFakturaInformation request from the example
     And the SOAPAction is "http://serviceplatformen.dk/xml/wsdl/soap11/OIR/FakturaInformationSvarAfsend/1/AfsendFakturaInformationSvar"
     When the request is sent
     Then the answer is a SOAP fault with code "SP-ROUTE-002"
 
-  @leverancekontrol
+  @leverancekontrol @req:SP-HTTP-415
   Scenario: A wrong content type is refused (SP-HTTP-415)
     Given a AfsendFakturaInformation request from the example
     And the content type is "application/xml"

@@ -4,6 +4,7 @@ Feature: SF1590_E End-2-End – a payout via NemKonto, its business answer, and 
   asynchronous business answer, re-fetches a lost receipt (version 1.1), and then books the
   payout via SF1590_A (E then A).
 
+  @req:SF1590E-KVITTERING-GENHENT
   Scenario: A payment request is received, its business answer fetched and a lost receipt re-fetched
     Given a AfsendBetalingsanmodning request from the example
     When the request is sent
@@ -28,6 +29,7 @@ Feature: SF1590_E End-2-End – a payout via NemKonto, its business answer, and 
     When the request "first" is sent again
     Then the answer is the same as the answer to "first"
 
+  @req:SF1590E-DEREFTER-A
   Scenario: E then A – the payout is requested, then its bookkeeping is booked and nets to zero
     Given a AfsendBetalingsanmodning request from the example
     When the request is sent

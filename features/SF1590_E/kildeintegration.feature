@@ -33,7 +33,7 @@ Feature: SF1590_E kildeintegrationstest – Betalingsanmodning til NemKonto agai
       | HentForretningssvar       |
       | HentForretningskvittering |
 
-  @leverancekontrol
+  @leverancekontrol @req:SP-SEC-001
   Scenario: Without a security context a payment request is refused by the platform (SP-SEC-001)
     Given a AfsendBetalingsanmodning request from the example
     And the request has no security context
@@ -41,14 +41,14 @@ Feature: SF1590_E kildeintegrationstest – Betalingsanmodning til NemKonto agai
     Then the answer is a SOAP fault with code "SP-SEC-001"
     And every error in the answer has a code, a text and a remedy
 
-  @leverancekontrol
+  @leverancekontrol @req:SP-ROUTE-002
   Scenario: A payment request sent with the fetch operation's SOAPAction is refused (SP-ROUTE-002)
     Given a AfsendBetalingsanmodning request from the example
     And the SOAPAction is "http://serviceplatformen.dk/xml/wsdl/soap11/OIR/NKSForretningssvarHent/1/HentForretningssvar"
     When the request is sent
     Then the answer is a SOAP fault with code "SP-ROUTE-002"
 
-  @leverancekontrol
+  @leverancekontrol @req:SP-XML-001
   Scenario: A malformed envelope is refused (SP-XML-001)
     Given a HentForretningssvar request from the example
     And the request body is:
