@@ -462,12 +462,16 @@ pub fn path_values(root: &Element, path: &str) -> Vec<String> {
             starts.push(root);
         }
     } else {
+        // Depth-first in document order.
         let mut stack: Vec<&Element> = root.elements().collect();
+        stack.reverse();
         while let Some(e) = stack.pop() {
             if e.local == *first {
                 starts.push(e);
             }
-            stack.extend(e.elements());
+            let mut kids: Vec<&Element> = e.elements().collect();
+            kids.reverse();
+            stack.extend(kids);
         }
     }
     let mut level = starts;
