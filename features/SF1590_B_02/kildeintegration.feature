@@ -24,9 +24,9 @@ Feature: SF1590_B_02 kildeintegrationstest – DebitorForespørgsel against the 
     Then the boundary cases are accepted or rejected as the facets say
 
   @boundaries
-  Scenario: Boundary cases of the whole HentDebitorkonto request
+  Scenario: Boundary cases of the account IDs of HentDebitorkonto
     Given a HentDebitorkonto request from the example
-    Then the boundary cases are accepted or rejected as the facets say
+    Then the boundary cases of "DebitorkontoHentKriterier/DebitorkontoUUID" are accepted or rejected as the facets say
 
   @leverancekontrol @req:SP-SEC-001
   Scenario: Without a security context a query is refused by the platform (SP-SEC-001)

@@ -24,9 +24,15 @@ Feature: SF1590_D kildeintegrationstest – Faktura til godkendelse against the 
     Then the boundary cases are accepted or rejected as the facets say
 
   @boundaries
-  Scenario: Boundary cases of the whole AfsendFakturaInformationSvar request
+  Scenario Outline: Boundary cases of <path> in AfsendFakturaInformationSvar
     Given a AfsendFakturaInformationSvar request from the example
-    Then the boundary cases are accepted or rejected as the facets say
+    Then the boundary cases of "<path>" are accepted or rejected as the facets say
+
+    Examples:
+      | path                                      |
+      | FakturaInformationSvar/Godkendelsesstatus |
+      | FakturaInformationSvar/Konteringsansvar   |
+      | Konteringslinje/Beloeb                    |
 
   @leverancekontrol @req:SP-SEC-001
   Scenario Outline: Without a security context <operation> is refused by the platform (SP-SEC-001)

@@ -19,19 +19,22 @@ Feature: SF1590_E kildeintegrationstest – Betalingsanmodning til NemKonto agai
       | HentForretningskvittering |
 
   @boundaries
-  Scenario: Boundary cases of the whole AfsendBetalingsanmodning request
+  Scenario Outline: Boundary cases of <path> in AfsendBetalingsanmodning
     Given a AfsendBetalingsanmodning request from the example
-    Then the boundary cases are accepted or rejected as the facets say
-
-  @boundaries
-  Scenario Outline: Boundary cases of <operation>
-    Given a <operation> request from the example
-    Then the boundary cases are accepted or rejected as the facets say
+    Then the boundary cases of "<path>" are accepted or rejected as the facets say
 
     Examples:
-      | operation                 |
-      | HentForretningssvar       |
-      | HentForretningskvittering |
+      | path                                   |
+      | Betalingstransaktion/Beloeb            |
+      | Betalingstransaktion/Betalingstype     |
+      | Betalingstransaktion/Posteringstekst   |
+      | Betalingstransaktion/Advislinje        |
+      | Gruppehoved/Kontrolsum                 |
+
+  @boundaries
+  Scenario: Boundary cases of the whole HentForretningssvar request
+    Given a HentForretningssvar request from the example
+    Then the boundary cases are accepted or rejected as the facets say
 
   @leverancekontrol @req:SP-SEC-001
   Scenario: Without a security context a payment request is refused by the platform (SP-SEC-001)
