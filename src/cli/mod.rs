@@ -54,6 +54,18 @@ pub enum Command {
     Steps(run::StepsArgs),
     /// List the scenarios of the suites; --coverage: requirements and the scenarios covering them.
     List(list::ListArgs),
+    /// Write the conformance statement (HTML and JSON) of a finished run from its report folder.
+    Certify(CertifyArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CertifyArgs {
+    /// The run's report folder (it holds events.jsonl).
+    #[arg(long)]
+    pub from: PathBuf,
+    /// Where to write conformance.html/json (default: the run's folder).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -166,5 +178,8 @@ pub fn main() -> i32 {
         Command::Lint(args) => run::lint(&args),
         Command::Steps(args) => run::steps(&args),
         Command::List(args) => list::run(&args),
+        Command::Certify(args) => {
+            crate::report::certify::run_certify(&args.from, args.out.as_deref())
+        }
     }
 }

@@ -9,7 +9,6 @@ pub mod bridge;
 pub mod env;
 pub mod events;
 pub mod message;
-pub mod output;
 pub mod steps;
 pub mod suite;
 pub mod target;
@@ -380,17 +379,37 @@ pub async fn run_async(mut opts: RunOptions) -> RunOutcome {
             ),
         );
     }
-    // Reports.
-    let mut fanout = Fanout::new();
+    // Reports: every writer gets the same (masked) events.
     let report_dir = opts.report_dir.clone();
-    match output::writers(report_dir.as_deref(), opts.terminal, !opts.unmasked) {
-        Ok(ws) => {
-            for (n, w) in ws {
-                fanout.add(n, w);
+    let terminal = if opts.terminal {
+        crate::report::TerminalChoice::Stdout
+    } else {
+        crate::report::TerminalChoice::None
+    };
+    let mut fanout = match &report_dir {
+        Some(dir) => {
+            let ro = crate::report::ReportOptions {
+                mask: !opts.unmasked,
+                terminal,
+                ..crate::report::ReportOptions::default()
+            };
+            match crate::report::standard_writers(dir, &ro) {
+                Ok(f) => f,
+                Err(e) => return RunOutcome::early(ExitCode::Usage, e.to_string()),
             }
         }
-        Err(e) => return RunOutcome::early(ExitCode::Usage, e),
-    }
+        None => {
+            let mut f = Fanout::new();
+            f.set_masking(!opts.unmasked);
+            if opts.terminal {
+                f.add(
+                    "terminal",
+                    Box::new(crate::report::terminal::Terminal::stdout()),
+                );
+            }
+            f
+        }
+    };
     for (n, w) in opts.extra_writers.drain(..) {
         fanout.add(n, w);
     }
