@@ -1,6 +1,6 @@
 //! Tenants: every caller sees its own state and journal. A tenant is named by the
-//! caller's identity — the client certificate once TLS is on, the `X-Oir-Tenant` header
-//! (or `?tenant=` on admin calls) until then. No name is the default tenant `""`.
+//! caller's identity — the client certificate when the stub is served over mutual TLS —
+//! and/or the `X-Oir-Tenant` header (or `?tenant=`). No name is the default tenant `""`.
 //!
 //! The runner gives each scenario its own tenant, so scenarios running at the same time
 //! do not see each other's ledger.
@@ -15,33 +15,47 @@ pub const DEFAULT_TENANT: &str = "";
 pub const MAX_TENANT_LEN: usize = 200;
 
 /// The tenant a request names, if any: one place decides, for SOAP and admin calls alike.
+///
+/// Over mutual TLS the client certificate's identity (`oir::tls::PeerIdentity`, put on
+/// the request by the TLS listener) names the tenant; a header or `?tenant=` then names a
+/// sub-tenant `<certificate>/<name>`, so one client can still separate its scenarios but
+/// never reach another certificate's state. Without TLS the header or query names it.
 pub fn requested(
     headers: &HeaderMap,
     query: Option<&str>,
     extensions: &axum::http::Extensions,
 ) -> Option<String> {
-    // TLS peer identity goes here: when the TLS listener puts the client certificate's
-    // identity on the request, it names the tenant and wins over the header.
-    let _ = extensions;
-    let from_header = headers
+    // TLS peer identity goes here: authenticated, so it comes first.
+    let peer = extensions
+        .get::<crate::tls::PeerIdentity>()
+        .map(|p| p.tenant().to_string())
+        .filter(|t| !t.is_empty());
+    let named = headers
         .get(TENANT_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .map(str::to_string);
-    from_header
-        .or_else(|| query_value(query, "tenant"))
-        .map(|t| {
-            let mut t = t;
-            if t.len() > MAX_TENANT_LEN {
-                let mut end = MAX_TENANT_LEN;
-                while !t.is_char_boundary(end) {
-                    end -= 1;
-                }
-                t.truncate(end);
-            }
-            t
-        })
+        .map(str::to_string)
+        .or_else(|| query_value(query, "tenant"));
+    let tenant = match (peer, named) {
+        (Some(p), Some(n)) => format!("{p}/{n}"),
+        (Some(p), None) => p,
+        (None, Some(n)) => n,
+        (None, None) => return None,
+    };
+    Some(cut(tenant))
+}
+
+/// Tenant names are keys, not data: long ones are cut.
+fn cut(mut t: String) -> String {
+    if t.len() > MAX_TENANT_LEN {
+        let mut end = MAX_TENANT_LEN;
+        while !t.is_char_boundary(end) {
+            end -= 1;
+        }
+        t.truncate(end);
+    }
+    t
 }
 
 /// The tenant of a request: the one it names, else the default tenant.
@@ -105,6 +119,25 @@ mod tests {
         h.insert(TENANT_HEADER, "t-1".parse().unwrap());
         assert_eq!(of(&h, Some("tenant=other"), &ext), "t-1");
         assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(of(&h, None, &ext).len(), 3);
+        let long = "x".repeat(MAX_TENANT_LEN + 10);
+        assert_eq!(
+            of(&HeaderMap::new(), Some(&format!("tenant={long}")), &ext).len(),
+            MAX_TENANT_LEN
+        );
+    }
+
+    #[test]
+    fn a_client_certificate_names_the_tenant_and_the_header_a_sub_tenant() {
+        let cert = rcgen::generate_simple_self_signed(vec!["fagsystem.test".to_string()])
+            .expect("certificate");
+        let peer = crate::tls::PeerIdentity::from_der(cert.cert.der(), None);
+        let mut ext = axum::http::Extensions::new();
+        ext.insert(peer.clone());
+        let mut h = HeaderMap::new();
+        assert_eq!(of(&h, None, &ext), peer.tenant());
+        h.insert(TENANT_HEADER, "scenarie-1".parse().unwrap());
+        assert_eq!(of(&h, None, &ext), format!("{}/scenarie-1", peer.tenant()));
         assert_eq!(percent_decode("%4"), "%4");
     }
 }
