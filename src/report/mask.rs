@@ -35,35 +35,6 @@ pub fn mask_cpr(text: &str) -> Cow<'_, str> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::mask_cpr;
-
-    #[test]
-    fn cpr_numbers_are_masked_in_xml_and_text() {
-        assert_eq!(
-            mask_cpr("<CPRNummer>0101011234</CPRNummer>"),
-            "<CPRNummer>010101-****</CPRNummer>"
-        );
-        assert_eq!(mask_cpr("cpr 311299-4321."), "cpr 311299-****.");
-        assert_eq!(mask_cpr("0101011234,0202021234"), "010101-****,020202-****");
-    }
-
-    #[test]
-    fn other_numbers_are_left_alone() {
-        for s in [
-            "58271713",
-            "fb000000-0000-4000-8000-000000000001",
-            "12345678901",
-            "1250.00",
-            "9999999999",
-            "KYS-2025-000123",
-        ] {
-            assert_eq!(mask_cpr(s), s, "{s}");
-        }
-    }
-}
-
 /// Something that could be a CPR number anywhere in a serialized event: a cheap pre-check
 /// (digits and `-` are never escaped in JSON, so a CPR number in any string shows here).
 fn cpr_candidate() -> &'static Regex {
@@ -96,17 +67,23 @@ pub fn mask_event(event: &crate::run::events::Event) -> Cow<'_, crate::run::even
         return Cow::Borrowed(event);
     }
     let Ok(mut value) = serde_json::from_str::<serde_json::Value>(&text) else {
-        return Cow::Borrowed(event);
+        return Cow::Owned(unmaskable());
     };
     mask_value(&mut value);
     match serde_json::from_value(value) {
         Ok(e) => Cow::Owned(e),
         // Cannot happen (the value came from the event); never let it through unmasked.
-        Err(_) => Cow::Owned(crate::run::events::Event::ParseError {
-            path: String::new(),
-            line: None,
-            message: "event could not be masked".into(),
-        }),
+        Err(_) => Cow::Owned(unmaskable()),
+    }
+}
+
+/// Stands in for an event that could not be masked (cannot happen: the JSON came from the
+/// event), so nothing unmasked ever gets through.
+fn unmaskable() -> crate::run::events::Event {
+    crate::run::events::Event::ParseError {
+        path: String::new(),
+        line: None,
+        message: "event could not be masked".into(),
     }
 }
 
@@ -116,5 +93,46 @@ pub struct Masked<W>(pub W);
 impl<W: super::Writer> super::Writer for Masked<W> {
     fn event(&mut self, event: &crate::run::events::Event) -> std::io::Result<()> {
         self.0.event(&mask_event(event))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{mask_cpr, mask_event};
+
+    #[test]
+    fn cpr_numbers_are_masked_in_xml_and_text() {
+        assert_eq!(
+            mask_cpr("<CPRNummer>0101011234</CPRNummer>"),
+            "<CPRNummer>010101-****</CPRNummer>"
+        );
+        assert_eq!(mask_cpr("cpr 311299-4321."), "cpr 311299-****.");
+        assert_eq!(mask_cpr("0101011234,0202021234"), "010101-****,020202-****");
+    }
+
+    #[test]
+    fn other_numbers_are_left_alone() {
+        for s in [
+            "58271713",
+            "fb000000-0000-4000-8000-000000000001",
+            "12345678901",
+            "1250.00",
+            "9999999999",
+            "KYS-2025-000123",
+        ] {
+            assert_eq!(mask_cpr(s), s, "{s}");
+        }
+    }
+
+    #[test]
+    fn every_string_of_an_event_is_masked() {
+        for e in crate::report::sample::events() {
+            let m = mask_event(&e);
+            let text = serde_json::to_string(&*m).unwrap();
+            assert_eq!(mask_cpr(&text), text);
+            for cpr in crate::report::sample::SAMPLE_CPRS {
+                assert!(!text.contains(cpr), "{text}");
+            }
+        }
     }
 }
