@@ -216,9 +216,9 @@ async fn setup(opts: &mut RunOptions, features_root: &Path) -> Result<Setup, Run
                 RunOutcome::early(ExitCode::Usage, format!("the built-in stub: {e}"))
             })?;
             let url = running.url();
-            let client =
-                Target::plain_client(10_000).map_err(|e| RunOutcome::early(ExitCode::Usage, e))?;
-            let mut target = Target::new(client, 10_000, 64 * 1024 * 1024);
+            let client = Target::plain_client(opts.timeout_ms)
+                .map_err(|e| RunOutcome::early(ExitCode::Usage, e))?;
+            let mut target = Target::new(client, opts.timeout_ms, 64 * 1024 * 1024);
             target.tenant_header = true;
             target.admin = Some(format!("{url}/__admin"));
             let ctx = RunCtx {
