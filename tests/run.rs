@@ -212,52 +212,54 @@ async fn a_faulty_stub_is_caught_with_a_clear_message_and_the_run_goes_on() {
     };
     let wrong =
         fixtures("../../../schemas/SF1590_A/examples/ModtagFinansbilag.response-afvist.xml");
-    let mut config = StubConfig::default();
-    config.overrides = vec![
-        on(
-            "wrong",
-            Respond::Template {
-                file: wrong,
-                status: None,
-            },
-        ),
-        on(
-            "omit",
-            Respond::Omit {
-                element: "Forretningskvittering".into(),
-            },
-        ),
-        on(
-            "fault",
-            Respond::SoapFault {
-                code: "X-1".into(),
-                text: "down".into(),
-                status: None,
-            },
-        ),
-        on(
-            "slow",
-            Respond::Delay {
-                ms: 5_000,
-                max_ms: None,
-            },
-        ),
-        on("drop", Respond::Drop),
-        on(
-            "status503",
-            Respond::Status {
-                code: 503,
-                body: None,
-            },
-        ),
-        on("malformed", Respond::Malformed),
-        on(
-            "nostatus",
-            Respond::Omit {
-                element: "ForretningsValideringsKode".into(),
-            },
-        ),
-    ];
+    let config = StubConfig {
+        overrides: vec![
+            on(
+                "wrong",
+                Respond::Template {
+                    file: wrong,
+                    status: None,
+                },
+            ),
+            on(
+                "omit",
+                Respond::Omit {
+                    element: "Forretningskvittering".into(),
+                },
+            ),
+            on(
+                "fault",
+                Respond::SoapFault {
+                    code: "X-1".into(),
+                    text: "down".into(),
+                    status: None,
+                },
+            ),
+            on(
+                "slow",
+                Respond::Delay {
+                    ms: 5_000,
+                    max_ms: None,
+                },
+            ),
+            on("drop", Respond::Drop),
+            on(
+                "status503",
+                Respond::Status {
+                    code: 503,
+                    body: None,
+                },
+            ),
+            on("malformed", Respond::Malformed),
+            on(
+                "nostatus",
+                Respond::Omit {
+                    element: "ForretningsValideringsKode".into(),
+                },
+            ),
+        ],
+        ..StubConfig::default()
+    };
     let (out, cap) = run_with(RunOptions {
         stub: Some(config),
         timeout_ms: 1_000,

@@ -212,6 +212,9 @@ async fn setup(opts: &mut RunOptions, features_root: &Path) -> Result<Setup, Run
             let mut config = opts.stub.take().unwrap_or_default();
             config.listen = "127.0.0.1:0".parse().expect("constant address");
             config.seed = opts.seed;
+            // The runner judges what the stub received (callbacks, the system under test's
+            // requests) from its journal: it needs them unmasked. Reports mask anyway.
+            config.unmasked_journal = true;
             let running = crate::stub::start(config).await.map_err(|e| {
                 RunOutcome::early(ExitCode::Usage, format!("the built-in stub: {e}"))
             })?;

@@ -193,11 +193,11 @@ fn adopt(w: &mut OirWorld, op: &str, entry: &serde_json::Value, direction: &str)
         status: entry.get("status").and_then(|s| s.as_u64()).unwrap_or(200) as u16,
         content_type: None,
         body: response.clone().unwrap_or_default().into_bytes(),
-        elapsed: Duration::from_millis(
+        elapsed: Duration::from_micros(
             entry
-                .get("duration_ms")
-                .and_then(|d| d.as_f64())
-                .unwrap_or(0.0) as u64,
+                .get("duration_us")
+                .and_then(|d| d.as_u64())
+                .unwrap_or(0),
         ),
     });
     w.step
@@ -243,7 +243,7 @@ pub async fn receive(w: &mut OirWorld, a: &Args) -> Outcome {
         &move |e| {
             text_field(e, &["operation"]) == Some(op2.as_str())
                 && text_field(e, &["direction"]).is_none_or(|d| d == "inbound")
-                && text_field(e, &["at", "time", "received_at"]).is_none_or(|t| t >= since.as_str())
+                && text_field(e, &["received", "at"]).is_none_or(|t| t >= since.as_str())
         },
         Duration::from_secs(secs),
     )
