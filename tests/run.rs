@@ -488,20 +488,22 @@ fn exit_codes_are_a_contract() {
 #[tokio::test(flavor = "multi_thread")]
 async fn mutual_tls_against_the_stub_with_pem_and_pkcs12_identities() {
     let p = common::pki::pki();
-    let stub = Arc::new(oir::stub::Stub::load(StubConfig::default()).expect("stub loads"));
-    let config = oir::tls::ServerTls::load(&p.server_cert, &p.server_key, Some(&p.client_cas))
-        .expect("server TLS");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(oir::tls::serve(
-        listener,
-        oir::stub::app(stub),
-        config,
-        async move {
-            let _ = stopped.await;
-        },
-    ));
+    // `oir stub`'s own TLS: HTTPS with client certificates required.
+    let running = oir::stub::start(StubConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        tls: Some(oir::stub::StubTls {
+            identity: oir::tls::Identity::Pem {
+                cert: p.server_cert.clone(),
+                key: p.server_key.clone(),
+            },
+            client_ca: Some(p.client_cas.clone()),
+        }),
+        ..StubConfig::default()
+    })
+    .await
+    .expect("the stub starts with TLS");
+    assert!(running.url().starts_with("https://"), "{}", running.url());
+    let addr = running.addr;
     let dir = p.dir.join("run-mtls");
     std::fs::create_dir_all(&dir).unwrap();
     let env = |name: &str, identity: &str| {
@@ -567,6 +569,5 @@ async fn mutual_tls_against_the_stub_with_pem_and_pkcs12_identities() {
     let (code, out) = run(none).await;
     assert_eq!(code, 1, "no identity must fail: {out}");
     assert!(out.contains("certificate"), "the refusal is named: {out}");
-    let _ = stop.send(());
-    server.await.unwrap().unwrap();
+    running.shutdown().await.unwrap();
 }

@@ -91,6 +91,22 @@ pub struct StubArgs {
     /// Do not serve the built-in service packs (only --wsdl / the config's contracts).
     #[arg(long)]
     pub no_packs: bool,
+    /// Serve HTTPS with this certificate chain (PEM); with --tls-key.
+    #[arg(long, requires = "tls_key", conflicts_with = "tls_p12")]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM, unencrypted).
+    #[arg(long, requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Serve HTTPS with this PKCS#12 identity; its password is read from the environment
+    /// variable --tls-p12-password-env names (never from the command line).
+    #[arg(long, requires = "tls_p12_password_env")]
+    pub tls_p12: Option<PathBuf>,
+    #[arg(long, requires = "tls_p12")]
+    pub tls_p12_password_env: Option<String>,
+    /// Require client certificates issued by these CAs (PEM bundle): mutual TLS, and the
+    /// caller's certificate names its tenant.
+    #[arg(long)]
+    pub client_ca: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]

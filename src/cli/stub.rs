@@ -41,6 +41,40 @@ pub fn run(args: &StubArgs) -> i32 {
     if args.no_packs {
         config.packs.clear();
     }
+    let identity = match (
+        &args.tls_cert,
+        &args.tls_key,
+        &args.tls_p12,
+        &args.tls_p12_password_env,
+    ) {
+        (Some(c), Some(k), _, _) => Some(crate::tls::Identity::Pem {
+            cert: c.clone(),
+            key: k.clone(),
+        }),
+        (_, _, Some(p), Some(v)) => Some(crate::tls::Identity::Pkcs12 {
+            file: p.clone(),
+            password_env: v.clone(),
+        }),
+        _ => None,
+    };
+    match (identity, &args.client_ca) {
+        (Some(identity), ca) => {
+            config.tls = Some(crate::stub::StubTls {
+                identity,
+                client_ca: ca.clone(),
+            })
+        }
+        (None, Some(ca)) => match &mut config.tls {
+            Some(t) => t.client_ca = Some(ca.clone()),
+            None => {
+                eprintln!(
+                    "error: --client-ca needs a server identity (--tls-cert/--tls-key, --tls-p12 or tls: in the config)"
+                );
+                return EXIT_ERROR;
+            }
+        },
+        (None, None) => {}
+    }
     if let Some(st) = &args.state {
         config.state_file = Some(st.clone());
     }

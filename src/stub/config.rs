@@ -81,6 +81,16 @@ pub struct StubConfig {
     pub callback_backoff_ms: u64,
     /// CPR numbers in clear in the journal and admin output (default: masked).
     pub unmasked_journal: bool,
+    /// HTTPS (with required client certificates when `client_ca` is given); `None` = HTTP.
+    pub tls: Option<StubTls>,
+}
+
+/// The stub's HTTPS identity and, for mutual TLS, the CAs whose client certificates it
+/// accepts (the caller's certificate then names its tenant).
+#[derive(Debug, Clone, PartialEq)]
+pub struct StubTls {
+    pub identity: crate::tls::Identity,
+    pub client_ca: Option<PathBuf>,
 }
 
 impl Default for StubConfig {
@@ -103,6 +113,7 @@ impl Default for StubConfig {
             callback_retries: DEFAULT_CALLBACK_RETRIES,
             callback_backoff_ms: DEFAULT_CALLBACK_BACKOFF_MS,
             unmasked_journal: false,
+            tls: None,
         }
     }
 }
@@ -183,6 +194,45 @@ struct RawConfig {
     callback_backoff_ms: Option<u64>,
     #[serde(default)]
     unmasked_journal: Option<bool>,
+    #[serde(default)]
+    tls: Option<RawTls>,
+}
+
+/// `tls: { cert, key }` or `tls: { pkcs12, password_env }`, plus `client_ca`.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawTls {
+    cert: Option<String>,
+    key: Option<String>,
+    pkcs12: Option<String>,
+    password_env: Option<String>,
+    client_ca: Option<String>,
+}
+
+impl RawTls {
+    fn resolve(self, base: &Path) -> Result<StubTls, String> {
+        let at = |s: &String| base.join(s);
+        let identity = match (&self.cert, &self.key, &self.pkcs12, &self.password_env) {
+            (Some(c), Some(k), None, None) => crate::tls::Identity::Pem {
+                cert: at(c),
+                key: at(k),
+            },
+            (None, None, Some(p), Some(v)) => crate::tls::Identity::Pkcs12 {
+                file: at(p),
+                password_env: v.clone(),
+            },
+            _ => {
+                return Err(
+                    "tls: give cert and key (PEM), or pkcs12 and password_env (the name of the variable holding the password)"
+                        .into(),
+                );
+            }
+        };
+        Ok(StubTls {
+            identity,
+            client_ca: self.client_ca.as_ref().map(at),
+        })
+    }
 }
 
 impl StubConfig {
@@ -243,6 +293,9 @@ impl StubConfig {
             }
         }
         c.callbacks = r.callbacks;
+        if let Some(t) = r.tls {
+            c.tls = Some(t.resolve(base)?);
+        }
         if let Some(n) = r.callback_retries {
             c.callback_retries = n.min(20);
         }

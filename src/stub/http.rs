@@ -164,7 +164,12 @@ fn base_url(stub: &Stub, headers: &HeaderMap) -> String {
         Some(a) => a.to_string(),
         None => stub.config.listen.to_string(),
     });
-    format!("http://{host}")
+    let scheme = if stub.config.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    format!("{scheme}://{host}")
 }
 
 static LOCATION: LazyLock<Regex> = LazyLock::new(|| {

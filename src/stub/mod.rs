@@ -42,7 +42,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, OnceLock};
 
 pub use catalog::Catalog;
-pub use config::StubConfig;
+pub use config::{StubConfig, StubTls};
 pub use faults::{Match, Override, Respond};
 pub use state::State;
 
@@ -253,12 +253,14 @@ pub struct RunningStub {
     pub stub: Arc<Stub>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+    https: bool,
 }
 
 impl RunningStub {
-    /// `http://127.0.0.1:PORT`
+    /// `http://127.0.0.1:PORT` (`https://` when the stub serves TLS)
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// Stop accepting, finish the exchanges in flight, and return.
@@ -284,6 +286,15 @@ impl RunningStub {
 pub async fn start(config: StubConfig) -> Result<RunningStub, StubError> {
     config::check_loopback(&config.listen)?;
     let addr = config.listen;
+    // TLS material is checked before anything else is loaded: a wrong password is a
+    // configuration error, not a half-started stub.
+    let tls = match &config.tls {
+        Some(t) => Some(
+            crate::tls::ServerTls::from_identity(&t.identity, t.client_ca.as_deref())
+                .map_err(|e| StubError::Config(format!("tls: {e}")))?,
+        ),
+        None => None,
+    };
     let stub = tokio::task::spawn_blocking(move || Stub::load(config))
         .await
         .map_err(|e| StubError::Serve(e.to_string()))??;
@@ -297,18 +308,26 @@ pub async fn start(config: StubConfig) -> Result<RunningStub, StubError> {
     let stub = Arc::new(stub);
     let router = app(Arc::clone(&stub));
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        axum::serve(listener, router)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await
-    });
+    let https = tls.is_some();
+    let stopped = async {
+        let _ = rx.await;
+    };
+    let task = match tls {
+        Some(server_config) => {
+            tokio::spawn(crate::tls::serve(listener, router, server_config, stopped))
+        }
+        None => tokio::spawn(async move {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(stopped)
+                .await
+        }),
+    };
     Ok(RunningStub {
         addr: bound,
         stub,
         shutdown: Some(tx),
         task,
+        https,
     })
 }
 
