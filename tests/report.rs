@@ -80,6 +80,16 @@ fn html_generated_part(h: &str) -> String {
     )
 }
 
+/// The JSON data block of a report.html.
+fn html_data(h: &str) -> serde_json::Value {
+    let start = h
+        .find("<script type=\"application/json\" id=\"oir-data\">")
+        .expect("data block");
+    let data = &h[start..];
+    let data = &data[data.find('>').unwrap() + 1..data.find("</script>").unwrap()];
+    serde_json::from_str(data).expect("the data block is JSON")
+}
+
 #[test]
 fn golden_junit() {
     snapshot("junit.xml", &junit::render(&model()));
@@ -240,19 +250,39 @@ fn html_embeds_details_safely_and_links_requirements_to_scenarios() {
         "only the two script blocks end"
     );
     assert!(!h.contains("alert(1)</script>"));
-    let data0 = h
-        .find("<script type=\"application/json\" id=\"oir-data\">")
-        .unwrap();
-    let data = &h[data0..];
-    let data = &data[data.find('>').unwrap() + 1..data.find("</script>").unwrap()];
-    let v: serde_json::Value = serde_json::from_str(data).unwrap();
-    assert_eq!(v.as_array().unwrap().len(), 5);
+    let v = html_data(&h);
+    assert_eq!(v["rows"].as_array().unwrap().len(), 5);
+    assert_eq!(v["d"].as_array().unwrap().len(), 5);
+    assert_eq!(
+        v["d"][0]["st"][1]["x"][0]["rs"],
+        "</script><script>alert(1)</script>"
+    );
     assert!(h.contains("href=\"#SF1590_A/kildeintegration.feature:20\""));
-    assert!(h.contains("<tbody id=\"SF1590_A/kildeintegration.feature:20\""));
+    assert_eq!(v["rows"][1][0], "SF1590_A/kildeintegration.feature:20");
     assert!(
         !h.contains("http://") || !h.contains("src=\"http"),
         "no external resources"
     );
+}
+
+#[test]
+fn html_stays_under_its_size_limit_and_keeps_failed_exchanges_first() {
+    let events = sample::large(3000);
+    let h = html::render(&RunModel::from_events(&events));
+    assert!(h.len() <= html::MAX_HTML + 64 * 1024, "{}", h.len());
+    let v = html_data(&h);
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 3000);
+    // every failed scenario has its bodies
+    for (k, r) in rows.iter().enumerate() {
+        if r[2] == "failed" {
+            let x = &v["d"][k]["st"][1]["x"][0];
+            assert!(
+                x["rq"].is_string(),
+                "failed scenario {k} without its request"
+            );
+        }
+    }
 }
 
 #[test]
@@ -264,7 +294,7 @@ fn html_cuts_huge_exchanges() {
     }
     let h = html::render(&RunModel::from_events(&ev));
     assert!(h.len() < 150_000, "{}", h.len());
-    assert!(h.contains(&format!("\"request_cut\":{}", big.len())));
+    assert!(h.contains(&format!("\"rqc\":{}", big.len())));
 }
 
 /// Every string of every output is free of the sample's CPR numbers and of anything the
@@ -455,7 +485,7 @@ fn a_killed_run_leaves_valid_reports() {
     assert_eq!(junit.matches("<testcase ").count(), 3, "{junit}");
     let h = std::fs::read_to_string(dir.join("report.html")).unwrap();
     assert!(h.ends_with("</html>\n"));
-    assert_eq!(h.matches("<tbody id=").count(), 3);
+    assert_eq!(html_data(&h)["rows"].as_array().unwrap().len(), 3);
     assert!(h.contains("Run in progress (or stopped without finishing): 3 of 5"));
     let cj: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("cucumber.json")).unwrap()).unwrap();

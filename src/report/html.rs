@@ -6,8 +6,9 @@
 //! rendered when the scenario is opened, so 10,000 scenarios stay small and quick to load.
 //!
 //! Size guards: an exchange over 64 KB is cut (with a note; `events.jsonl` keeps it whole),
-//! and exchange text is limited to a total budget, filled by failed scenarios first — a
-//! passed scenario beyond the budget shows its steps without the message bodies.
+//! and message bodies are embedded only while the file stays under [`MAX_HTML`], failed
+//! and awaiting scenarios first — a passed scenario beyond that shows its steps and the
+//! exchange's metadata without the bodies.
 //! A scenario's anchor is its id: `report.html#SF1590_A/kildeintegration.feature:12`.
 
 use std::collections::BTreeSet;
@@ -23,8 +24,8 @@ use crate::run::events::{Exchange, Verdict};
 pub const FILE_NAME: &str = "report.html";
 /// Longest request or response shown whole.
 pub const MAX_EXCHANGE: usize = 64 * 1024;
-/// Total request + response text embedded in the report.
-pub const EXCHANGE_BUDGET: usize = 7 * 1024 * 1024;
+/// The report's size limit: message bodies are embedded while the file stays below it.
+pub const MAX_HTML: usize = 9_500_000;
 
 const CSS: &str = include_str!("html/report.css");
 const JS: &str = include_str!("html/report.js");
@@ -90,20 +91,34 @@ fn bar(c: &GroupCounts) -> String {
     out
 }
 
-/// JSON safe inside `<script>`: `<`, `>` and `&` only occur in strings, as `\u003c` ….
+/// JSON safe inside a `<script>` element: no `</` (written `<\/`), no `<!--` and no
+/// `<script` (their `<` written `\u003c`), so nothing in the data can end the element or
+/// switch the parser's script state. Everything else stays as is, so XML stays compact.
 pub fn script_json(v: &Value) -> String {
     let s = serde_json::to_string(v).unwrap_or_else(|_| "[]".into());
+    script_escape(&s)
+}
+
+fn script_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 64);
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
+    let b = s.as_bytes();
+    let mut last = 0;
+    for (i, _) in s.match_indices('<') {
+        let rest = &b[i + 1..];
+        let rep = if rest.first() == Some(&b'/') {
+            "<\\"
+        } else if rest.first() == Some(&b'!')
+            || (rest.len() >= 6 && rest[..6].eq_ignore_ascii_case(b"script"))
+        {
+            "\\u003c"
+        } else {
+            continue;
+        };
+        out.push_str(&s[last..i]);
+        out.push_str(rep);
+        last = i + 1;
     }
+    out.push_str(&s[last..]);
     out
 }
 
@@ -115,40 +130,42 @@ fn cut(s: &str) -> (String, Option<usize>) {
     }
 }
 
-fn exchange_json(x: &Exchange, budget: &mut usize, omit: bool) -> Value {
-    let mut v = json!({
-        "direction": x.direction,
-        "operation": x.operation,
-        "url": x.url,
-        "soap_action": x.soap_action,
-        "http_status": x.http_status,
-        "duration_ms": x.duration_ms,
-        "error": x.error,
-    });
-    let need = x.request.len().min(MAX_EXCHANGE)
-        + x.response.as_ref().map_or(0, |r| r.len().min(MAX_EXCHANGE));
-    if omit || need > *budget {
-        v["omitted"] = json!(format!(
-            "request and response not embedded: the report's size budget is used up by failed scenarios and earlier ones ({} bytes; events.jsonl has them)",
-            x.request.len() + x.response.as_ref().map_or(0, |r| r.len())
-        ));
-        return v;
+/// Inserts `v` under `key` unless it is null, empty or false.
+fn put(o: &mut serde_json::Map<String, Value>, key: &str, v: Value) {
+    let empty = match &v {
+        Value::Null | Value::Bool(false) => true,
+        Value::Array(a) => a.is_empty(),
+        Value::String(s) => s.is_empty(),
+        _ => false,
+    };
+    if !empty {
+        o.insert(key.into(), v);
     }
-    *budget -= need;
-    let (req, req_cut) = cut(&x.request);
-    v["request"] = json!(req);
-    v["request_cut"] = json!(req_cut);
-    if let Some(r) = &x.response {
-        let (res, res_cut) = cut(r);
-        v["response"] = json!(res);
-        v["response_cut"] = json!(res_cut);
-    } else {
-        v["response"] = Value::Null;
-    }
-    v
 }
 
-fn details(s: &ScenarioRecord, budget: &mut usize, omit: bool) -> Value {
+/// An exchange without its bodies (`om`: their size; bodies are added within the budget).
+/// Keys: d direction, o operation, u url, a SOAPAction, h HTTP status, ms, e error.
+fn exchange_json(x: &Exchange) -> Value {
+    let mut o = serde_json::Map::new();
+    put(&mut o, "d", json!(x.direction));
+    put(&mut o, "o", json!(x.operation));
+    put(&mut o, "u", json!(x.url));
+    put(&mut o, "a", json!(x.soap_action));
+    put(&mut o, "h", json!(x.http_status));
+    o.insert("ms".into(), json!(x.duration_ms));
+    put(&mut o, "e", json!(x.error));
+    o.insert(
+        "om".into(),
+        json!(x.request.len() + x.response.as_ref().map_or(0, |r| r.len())),
+    );
+    Value::Object(o)
+}
+
+/// A scenario's details, compact. Keys: st steps (k keyword, t text, l line, s status, ms,
+/// m message, ea expected/actual, fi findings, sr sub-results [name, passed, message],
+/// cp checkpoint, tb table, ds doc string, x exchanges), r earlier failed attempts
+/// [attempt, ms, headline].
+fn details(s: &ScenarioRecord) -> Value {
     let steps: Vec<Value> = s
         .final_attempt()
         .or(s.attempts.last())
@@ -156,36 +173,88 @@ fn details(s: &ScenarioRecord, budget: &mut usize, omit: bool) -> Value {
             a.steps
                 .iter()
                 .map(|st| {
-                    json!({
-                        "keyword": st.keyword,
-                        "text": st.text,
-                        "line": st.line,
-                        "status": st.status,
-                        "message": st.message,
-                        "expected_actual": st.expected_actual,
-                        "duration_ms": st.duration_ms,
-                        "findings": st.findings,
-                        "subresults": st.subresults,
-                        "checkpoint": st.checkpoint,
-                        "table": st.table,
-                        "docstring": st.docstring,
-                        "exchanges": st.exchanges.iter().map(|x| exchange_json(x, budget, omit)).collect::<Vec<_>>(),
-                    })
+                    let mut o = serde_json::Map::new();
+                    o.insert("k".into(), json!(st.keyword));
+                    o.insert("t".into(), json!(st.text));
+                    o.insert("l".into(), json!(st.line));
+                    o.insert("s".into(), json!(st.status));
+                    o.insert("ms".into(), json!(st.duration_ms));
+                    put(&mut o, "m", json!(st.message));
+                    put(&mut o, "ea", json!(st.expected_actual));
+                    put(&mut o, "fi", json!(st.findings));
+                    put(
+                        &mut o,
+                        "sr",
+                        Value::Array(
+                            st.subresults
+                                .iter()
+                                .map(|c| json!([c.name, c.passed, c.message]))
+                                .collect(),
+                        ),
+                    );
+                    put(&mut o, "cp", json!(st.checkpoint));
+                    put(&mut o, "tb", json!(st.table));
+                    put(&mut o, "ds", json!(st.docstring));
+                    put(
+                        &mut o,
+                        "x",
+                        Value::Array(st.exchanges.iter().map(exchange_json).collect()),
+                    );
+                    Value::Object(o)
                 })
                 .collect()
         })
         .unwrap_or_default();
-    let retries: Vec<Value> = s
-        .failed_retries()
-        .map(|a| json!({ "attempt": a.attempt, "duration_ms": a.duration_ms, "headline": a.failure_headline() }))
-        .collect();
-    json!({
-        "feature": format!("{} ({})", s.info.feature_name, s.info.feature_path),
-        "tags": s.info.tags,
-        "requirements": s.info.requirements,
-        "retries": retries,
-        "steps": steps,
-    })
+    let mut o = serde_json::Map::new();
+    o.insert("st".into(), Value::Array(steps));
+    put(
+        &mut o,
+        "r",
+        Value::Array(
+            s.failed_retries()
+                .map(|a| json!([a.attempt, a.duration_ms, a.failure_headline()]))
+                .collect(),
+        ),
+    );
+    Value::Object(o)
+}
+
+/// Adds request and response bodies to the details, failed and awaiting scenarios first,
+/// as long as they fit into `budget` bytes of (escaped) JSON.
+fn add_bodies(scenarios: &[&ScenarioRecord], details: &mut [Value], mut budget: usize) {
+    for important in [true, false] {
+        for (k, s) in scenarios.iter().enumerate() {
+            if (s.verdict() != Some(Verdict::Passed)) != important {
+                continue;
+            }
+            let Some(a) = s.final_attempt().or(s.attempts.last()) else {
+                continue;
+            };
+            for (i, st) in a.steps.iter().enumerate() {
+                for (j, x) in st.exchanges.iter().enumerate() {
+                    let (rq, rqc) = cut(&x.request);
+                    let rs = x.response.as_deref().map(cut);
+                    let cost = script_json(&json!(rq)).len()
+                        + rs.as_ref().map_or(0, |(r, _)| script_json(&json!(r)).len())
+                        + 40;
+                    if cost > budget {
+                        continue;
+                    }
+                    budget -= cost;
+                    let Some(o) = details[k]["st"][i]["x"][j].as_object_mut() else {
+                        continue;
+                    };
+                    o.remove("om");
+                    o.insert("rq".into(), json!(rq));
+                    put(o, "rqc", json!(rqc));
+                    if let Some((r, rc)) = rs {
+                        o.insert("rs".into(), json!(r));
+                        put(o, "rsc", json!(rc));
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// The scenarios the report lists: finished ones, and — once the run has ended — those it
@@ -402,54 +471,37 @@ pub fn render(model: &RunModel) -> String {
     for t in &tags {
         let _ = write!(h, "<option value=\"{}\">@{}</option>", escape(t), escape(t));
     }
-    h.push_str("</select> <input id=\"f-text\" type=\"search\" placeholder=\"search id or name\"> <span id=\"f-count\" class=\"dim\"></span></div>\n<p class=\"dim\">Click a scenario for its steps and exchanges.</p>\n<table id=\"scenarios-table\">\n<thead><tr><th>Verdict</th><th>Scenario</th><th>Name</th><th>Integration / level</th><th class=\"num\">Time (s)</th></tr></thead>\n");
+    h.push_str("</select> <input id=\"f-text\" type=\"search\" placeholder=\"search id or name\"> <span id=\"f-count\" class=\"dim\"></span></div>\n<p class=\"dim\">Click a scenario for its steps and exchanges.</p>\n<table id=\"scenarios-table\">\n<thead><tr><th>Verdict</th><th>Scenario</th><th>Name</th><th>Integration / level</th><th class=\"num\">Time (s)</th></tr></thead>\n</table>\n<noscript><p>The scenario list and details need JavaScript; junit.xml and events.jsonl have them too.</p></noscript>\n");
 
-    // Failed and awaiting scenarios get the exchange budget first.
-    let mut budget = EXCHANGE_BUDGET;
-    let mut data: Vec<Value> = vec![Value::Null; scenarios.len()];
-    for pass in [true, false] {
-        for (k, s) in scenarios.iter().enumerate() {
-            let important = s.verdict() != Some(Verdict::Passed);
-            if important == pass {
-                data[k] = details(s, &mut budget, false);
-            }
-        }
-    }
-    for (k, s) in scenarios.iter().enumerate() {
-        let v = s.verdict();
-        let flaky = if s.is_flaky() {
-            " <span class=\"dim\">flaky</span>"
-        } else {
-            ""
-        };
-        let search = format!("{} {}", s.info.id, s.info.name).to_lowercase();
-        let _ = writeln!(
-            h,
-            "<tbody id=\"{}\" data-k=\"{k}\" data-v=\"{}\" data-i=\"{}\" data-t=\" {} \" data-s=\"{}\"><tr class=\"sc {}\"><td><span class=\"badge\">{}</span>{flaky}</td><td>{}</td><td>{}</td><td>{} / {}</td><td class=\"num\">{}</td></tr></tbody>",
-            escape(&s.info.id),
-            match v {
-                Some(Verdict::Passed) => "passed",
-                Some(Verdict::Failed) => "failed",
-                Some(Verdict::AwaitingConfirmation) => "awaiting",
-                None => "interrupted",
-            },
-            escape(s.integration()),
-            escape(&s.info.tags.join(" ")),
-            escape(&search),
-            vclass(v),
-            vtext(v),
-            escape(&s.info.id),
-            escape(&s.info.name),
-            escape(s.integration()),
-            escape(s.level()),
-            secs(s.attempts.iter().map(|a| a.duration_ms).sum())
-        );
-    }
-    h.push_str("</table>\n");
+    // Scenario rows, compact: [id, name, verdict, integration, level, feature, [tag index], seconds, flaky].
+    let tag_list: Vec<&str> = tags.iter().copied().collect();
+    let tag_index = |t: &str| tag_list.binary_search(&t).unwrap_or(0);
+    let rows: Vec<Value> = scenarios
+        .iter()
+        .map(|s| {
+            json!([
+                s.info.id,
+                s.info.name,
+                vtext(s.verdict()),
+                s.integration(),
+                s.level(),
+                format!("{} ({})", s.info.feature_name, s.info.feature_path),
+                s.info.tags.iter().map(|t| tag_index(t)).collect::<Vec<_>>(),
+                secs(s.attempts.iter().map(|a| a.duration_ms).sum()),
+                u8::from(s.is_flaky()),
+            ])
+        })
+        .collect();
+    let mut data: Vec<Value> = scenarios.iter().map(|s| details(s)).collect();
+    let tail_len = JS.len() + 200;
+    let skeleton = h.len()
+        + tail_len
+        + script_json(&json!({ "rows": rows, "tags": tag_list, "d": data })).len();
+    add_bodies(&scenarios, &mut data, MAX_HTML.saturating_sub(skeleton));
     let _ = write!(
         h,
         "<script type=\"application/json\" id=\"oir-data\">{}</script>\n<script>\n{JS}</script>\n</body>\n</html>\n",
-        script_json(&Value::Array(data))
+        script_json(&json!({ "rows": rows, "tags": tag_list, "d": data }))
     );
     h
 }

@@ -1,10 +1,6 @@
 (function () {
   'use strict';
-  var DATA = null;
-  function data() {
-    if (!DATA) DATA = JSON.parse(document.getElementById('oir-data').textContent);
-    return DATA;
-  }
+  var DATA = JSON.parse(document.getElementById('oir-data').textContent);
   function esc(s) {
     return String(s).replace(/[&<>"']/g, function (c) {
       return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
@@ -135,75 +131,91 @@
   }
 
   // --- scenario details --------------------------------------------------------------------
+  function cutNote(n) {
+    return n ? '<div class="note">truncated: ' + n + ' bytes in full (events.jsonl has the whole message)</div>' : '';
+  }
   function exchangeHtml(x, findings) {
-    var h = '<div class="xch"><div class="xhead">' + esc(x.direction) + ' <b>' + esc(x.operation) + '</b> ' + esc(x.url) +
-      (x.http_status != null ? ' \u2014 HTTP ' + x.http_status : '') + ' \u2014 ' + Math.round(x.duration_ms) + ' ms' +
-      (x.soap_action ? ' \u2014 SOAPAction ' + esc(x.soap_action) : '') + '</div>';
-    if (x.error) h += '<div class="err">' + esc(x.error) + '</div>';
-    if (x.omitted) return h + '<div class="note">' + esc(x.omitted) + '</div></div>';
-    var rq = prettyXml(x.request, findings);
-    h += '<details open><summary>Request</summary><pre class="xml">' + rq.html + '</pre>' +
-      (x.request_cut ? '<div class="note">truncated: ' + x.request_cut + ' bytes in full (events.jsonl has the whole message)</div>' : '') + '</details>';
-    if (x.response != null) {
-      var rs = prettyXml(x.response, findings);
-      h += '<details open><summary>Response</summary><pre class="xml">' + rs.html + '</pre>' +
-        (x.response_cut ? '<div class="note">truncated: ' + x.response_cut + ' bytes in full (events.jsonl has the whole message)</div>' : '') + '</details>';
+    var h = '<div class="xch"><div class="xhead">' + esc(x.d || '') + ' <b>' + esc(x.o || '') + '</b> ' + esc(x.u || '') +
+      (x.h != null ? ' \u2014 HTTP ' + x.h : '') + ' \u2014 ' + Math.round(x.ms) + ' ms' +
+      (x.a ? ' \u2014 SOAPAction ' + esc(x.a) : '') + '</div>';
+    if (x.e) h += '<div class="err">' + esc(x.e) + '</div>';
+    if (x.om != null) {
+      return h + '<div class="note">request and response (' + x.om + ' bytes) not embedded: the report keeps under 10 MB and gives failed scenarios the room first; events.jsonl has them</div></div>';
+    }
+    h += '<details open><summary>Request</summary><pre class="xml">' + prettyXml(x.rq, findings).html + '</pre>' + cutNote(x.rqc) + '</details>';
+    if (x.rs != null) {
+      h += '<details open><summary>Response</summary><pre class="xml">' + prettyXml(x.rs, findings).html + '</pre>' + cutNote(x.rsc) + '</details>';
+    } else {
+      h += '<div class="note">no response</div>';
     }
     return h + '</div>';
   }
   function stepHtml(s) {
-    var h = '<div class="step s-' + esc(s.status) + (s.checkpoint ? ' s-cp' : '') + '"><div class="shead"><span class="badge b-' + esc(s.status) + '">' +
-      esc(s.checkpoint && s.status === 'passed' ? 'awaiting' : s.status) + '</span> <b>' + esc(s.keyword) + '</b> ' + esc(s.text) +
-      ' <span class="dim">line ' + s.line + ' \u2014 ' + s.duration_ms.toFixed(1) + ' ms</span></div>';
-    if (s.table && s.table.length) {
-      h += '<table class="dt">' + s.table.map(function (r) {
+    var cp = s.cp, status = s.s;
+    var h = '<div class="step s-' + esc(status) + (cp ? ' s-cp' : '') + '"><div class="shead"><span class="badge b-' + esc(status) + '">' +
+      esc(cp && status === 'passed' ? 'awaiting' : status) + '</span> <b>' + esc(s.k) + '</b> ' + esc(s.t) +
+      ' <span class="dim">line ' + s.l + ' \u2014 ' + s.ms.toFixed(1) + ' ms</span></div>';
+    if (s.tb) {
+      h += '<table class="dt">' + s.tb.map(function (r) {
         return '<tr>' + r.map(function (c) { return '<td>' + esc(c) + '</td>'; }).join('') + '</tr>';
       }).join('') + '</table>';
     }
-    if (s.docstring != null) h += '<pre class="doc">' + esc(s.docstring) + '</pre>';
-    if (s.message) h += '<pre class="msg">' + esc(s.message) + '</pre>';
-    if (s.checkpoint) h += '<div class="cp">\u23f3 awaiting confirmation: ' + esc(s.checkpoint) + '</div>';
-    if (s.expected_actual) h += diff(s.expected_actual[0], s.expected_actual[1]);
-    if (s.findings && s.findings.length) {
-      h += '<ul class="findings">' + s.findings.map(function (f) {
+    if (s.ds != null) h += '<pre class="doc">' + esc(s.ds) + '</pre>';
+    if (s.m) h += '<pre class="msg">' + esc(s.m) + '</pre>';
+    if (cp) h += '<div class="cp">\u23f3 awaiting confirmation: ' + esc(cp) + '</div>';
+    if (s.ea) h += diff(s.ea[0], s.ea[1]);
+    var fi = s.fi || [];
+    if (fi.length) {
+      h += '<ul class="findings">' + fi.map(function (f) {
         return '<li><b>' + esc(f.code) + '</b> ' + esc(f.message) + (f.path ? ' <code>' + esc(f.path) + '</code>' : '') +
           (f.line != null ? ' <span class="dim">line ' + f.line + '</span>' : '') + '</li>';
       }).join('') + '</ul>';
     }
-    if (s.subresults && s.subresults.length) {
-      var failed = s.subresults.filter(function (c) { return !c.passed; }).length;
-      h += '<details' + (failed ? ' open' : '') + '><summary>' + s.subresults.length + ' cases, ' + failed + ' failed</summary><table class="cases"><tr><th>case</th><th>result</th><th>message</th></tr>' +
-        s.subresults.map(function (c) {
-          return '<tr class="' + (c.passed ? 'c-ok' : 'c-fail') + '"><td>' + esc(c.name) + '</td><td>' + (c.passed ? 'passed' : 'failed') + '</td><td>' + esc(c.message || '') + '</td></tr>';
+    if (s.sr) {
+      var failed = s.sr.filter(function (c) { return !c[1]; }).length;
+      h += '<details' + (failed ? ' open' : '') + '><summary>' + s.sr.length + ' cases, ' + failed + ' failed</summary><table class="cases"><tr><th>case</th><th>result</th><th>message</th></tr>' +
+        s.sr.map(function (c) {
+          return '<tr class="' + (c[1] ? 'c-ok' : 'c-fail') + '"><td>' + esc(c[0]) + '</td><td>' + (c[1] ? 'passed' : 'failed') + '</td><td>' + esc(c[2] || '') + '</td></tr>';
         }).join('') + '</table></details>';
     }
-    (s.exchanges || []).forEach(function (x) { h += exchangeHtml(x, s.findings); });
+    (s.x || []).forEach(function (x) { h += exchangeHtml(x, fi); });
     return h + '</div>';
   }
-  function detailsHtml(d) {
-    var h = '<div class="meta">' + esc(d.feature) + ' \u2014 tags: ' + (d.tags.length ? d.tags.map(function (t) { return '<code>@' + esc(t) + '</code>'; }).join(' ') : 'none') +
-      (d.requirements.length ? ' \u2014 requirements: ' + d.requirements.map(esc).join(', ') : '') + '</div>';
-    (d.retries || []).forEach(function (r) {
-      h += '<div class="retry">attempt ' + r.attempt + ' failed (' + (r.duration_ms / 1000).toFixed(3) + ' s): ' + esc(r.headline) + '</div>';
+  function detailsHtml(k) {
+    var row = DATA.rows[k], d = DATA.d[k];
+    var tags = row[6].map(function (i) { return DATA.tags[i]; });
+    var h = '<div class="meta">' + esc(row[5]) + ' \u2014 tags: ' + (tags.length ? tags.map(function (t) { return '<code>@' + esc(t) + '</code>'; }).join(' ') : 'none') + '</div>';
+    (d.r || []).forEach(function (r) {
+      h += '<div class="retry">attempt ' + r[0] + ' failed (' + (r[1] / 1000).toFixed(3) + ' s): ' + esc(r[2]) + '</div>';
     });
-    if (!d.steps.length) h += '<div class="note">no steps recorded</div>';
-    d.steps.forEach(function (s) { h += stepHtml(s); });
+    if (!d.st.length) h += '<div class="note">no steps recorded</div>';
+    d.st.forEach(function (s) { h += stepHtml(s); });
     return h;
   }
   function toggle(tb) {
     var row = tb.querySelector('tr.det');
     if (row) { row.remove(); return; }
     var k = +tb.getAttribute('data-k');
-    var d = data()[k];
     row = el('tr', 'det');
     var td = el('td');
     td.colSpan = 5;
-    td.innerHTML = d ? detailsHtml(d) : '<div class="note">no details</div>';
+    td.innerHTML = DATA.d[k] ? detailsHtml(k) : '<div class="note">no details</div>';
     row.appendChild(td);
     tb.appendChild(row);
   }
+  // --- the scenario list, from the compact rows ---------------------------------------------
   var table = document.getElementById('scenarios-table');
+  var VCLASS = { passed: 'v-passed', failed: 'v-failed', awaiting: 'v-awaiting', interrupted: 'v-interrupted' };
   if (table) {
+    var html = [];
+    DATA.rows.forEach(function (r, k) {
+      var tags = r[6].map(function (i) { return DATA.tags[i]; });
+      html.push('<tbody id="' + esc(r[0]) + '" data-k="' + k + '" data-v="' + esc(r[2]) + '" data-i="' + esc(r[3]) +
+        '" data-t=" ' + esc(tags.join(' ')) + ' "><tr class="sc ' + (VCLASS[r[2]] || '') + '"><td><span class="badge">' + esc(r[2]) + '</span>' +
+        (r[8] ? ' <span class="dim">flaky</span>' : '') + '</td><td>' + esc(r[0]) + '</td><td>' + esc(r[1]) + '</td><td>' +
+        esc(r[3]) + ' / ' + esc(r[4]) + '</td><td class="num">' + r[7] + '</td></tr></tbody>');
+    });
+    table.insertAdjacentHTML('beforeend', html.join(''));
     table.addEventListener('click', function (ev) {
       var tr = ev.target.closest('tr.sc');
       if (tr) toggle(tr.parentNode);
@@ -235,7 +247,7 @@
       var ok = (!onlyFailed || v === 'failed' || v === 'interrupted') &&
         (!integ || b.getAttribute('data-i') === integ) &&
         (!tag || b.getAttribute('data-t').indexOf(' ' + tag + ' ') >= 0) &&
-        (!text || b.getAttribute('data-s').indexOf(text) >= 0);
+        (!text || (DATA.rows[i][0] + ' ' + DATA.rows[i][1]).toLowerCase().indexOf(text) >= 0);
       b.hidden = !ok;
       if (ok) shown++;
     }
