@@ -17,7 +17,7 @@ Egenskab: SF1590_A kildeintegrationstest – ModtagFinansbilag mod kontrakten
     Og værdien ved "//FinansbilagKvittering/FinansbilagUUID" er "<request://Finansbilag/FinansbilagUUID>"
     Og matcher værdien ved "//Svartidspunkt" "\d{4}-\d{2}-\d{2}T.*"
     Og der er 1 element ved "//Forretningskvittering"
-    Og svaret kom inden for 2000 ms
+    Og svaret kom inden for 5000 ms
 
   Scenarie: Afvisningssvaret (AFVIST med FejlListe) er skemagyldigt
     Givet regeleksemplet "SF1590A-BAL-001"
