@@ -49,7 +49,23 @@ fn pack_dir(w: &OirWorld, op: &str, hint: Option<&str>) -> Result<PathBuf, Strin
 pub fn from_example(w: &mut OirWorld, a: &Args) -> Outcome {
     let op = a.cap(0);
     let pack = pack_dir(w, op, a.opt(1))?;
-    let file = pack.join("examples").join(format!("{op}.request.xml"));
+    let mut file = pack.join("examples").join(format!("{op}.request.xml"));
+    if !file.is_file() {
+        // Example files are named in ASCII (AfslutHaeftelse for AfslutHæftelse).
+        let ascii: String = op
+            .chars()
+            .map(|c| match c {
+                'æ' => "ae".to_string(),
+                'ø' => "oe".to_string(),
+                'å' => "aa".to_string(),
+                'Æ' => "Ae".to_string(),
+                'Ø' => "Oe".to_string(),
+                'Å' => "Aa".to_string(),
+                c => c.to_string(),
+            })
+            .collect();
+        file = pack.join("examples").join(format!("{ascii}.request.xml"));
+    }
     if !file.is_file() {
         return Err(format!("the pack has no example {}", file.display()).into());
     }
