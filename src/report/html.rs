@@ -26,6 +26,9 @@ pub const FILE_NAME: &str = "report.html";
 pub const MAX_EXCHANGE: usize = 64 * 1024;
 /// The report's size limit: message bodies are embedded while the file stays below it.
 pub const MAX_HTML: usize = 9_500_000;
+/// Passed scenarios linked per requirement in the matrix (failed ones are all linked; the
+/// conformance statement lists every one).
+const MATRIX_PASSED: usize = 12;
 
 const CSS: &str = include_str!("html/report.css");
 const JS: &str = include_str!("html/report.js");
@@ -143,14 +146,38 @@ fn put(o: &mut serde_json::Map<String, Value>, key: &str, v: Value) {
     }
 }
 
+/// Strings that repeat across scenarios (step texts, URLs, feature names) stored once.
+#[derive(Default)]
+struct Strings {
+    list: Vec<String>,
+    index: std::collections::HashMap<String, usize>,
+}
+
+impl Strings {
+    fn id(&mut self, s: &str) -> usize {
+        if let Some(&i) = self.index.get(s) {
+            return i;
+        }
+        self.list.push(s.to_string());
+        self.index.insert(s.to_string(), self.list.len() - 1);
+        self.list.len() - 1
+    }
+}
+
 /// An exchange without its bodies (`om`: their size; bodies are added within the budget).
-/// Keys: d direction, o operation, u url, a SOAPAction, h HTTP status, ms, e error.
-fn exchange_json(x: &Exchange) -> Value {
+/// Keys: xh [direction, operation, url, SOAPAction] as string indices, h HTTP status, ms,
+/// e error.
+fn exchange_json(x: &Exchange, strs: &mut Strings) -> Value {
     let mut o = serde_json::Map::new();
-    put(&mut o, "d", json!(x.direction));
-    put(&mut o, "o", json!(x.operation));
-    put(&mut o, "u", json!(x.url));
-    put(&mut o, "a", json!(x.soap_action));
+    o.insert(
+        "xh".into(),
+        json!([
+            strs.id(&x.direction),
+            strs.id(&x.operation),
+            strs.id(&x.url),
+            strs.id(x.soap_action.as_deref().unwrap_or(""))
+        ]),
+    );
     put(&mut o, "h", json!(x.http_status));
     o.insert("ms".into(), json!(x.duration_ms));
     put(&mut o, "e", json!(x.error));
@@ -161,11 +188,11 @@ fn exchange_json(x: &Exchange) -> Value {
     Value::Object(o)
 }
 
-/// A scenario's details, compact. Keys: st steps (k keyword, t text, l line, s status, ms,
+/// A scenario's details, compact. Keys: st steps (k keyword and t text as string indices, l line, s status, ms,
 /// m message, ea expected/actual, fi findings, sr sub-results [name, passed, message],
 /// cp checkpoint, tb table, ds doc string, x exchanges), r earlier failed attempts
 /// [attempt, ms, headline].
-fn details(s: &ScenarioRecord) -> Value {
+fn details(s: &ScenarioRecord, strs: &mut Strings) -> Value {
     let steps: Vec<Value> = s
         .final_attempt()
         .or(s.attempts.last())
@@ -174,8 +201,8 @@ fn details(s: &ScenarioRecord) -> Value {
                 .iter()
                 .map(|st| {
                     let mut o = serde_json::Map::new();
-                    o.insert("k".into(), json!(st.keyword));
-                    o.insert("t".into(), json!(st.text));
+                    o.insert("k".into(), json!(strs.id(&st.keyword)));
+                    o.insert("t".into(), json!(strs.id(&st.text)));
                     o.insert("l".into(), json!(st.line));
                     o.insert("s".into(), json!(st.status));
                     o.insert("ms".into(), json!(st.duration_ms));
@@ -198,7 +225,12 @@ fn details(s: &ScenarioRecord) -> Value {
                     put(
                         &mut o,
                         "x",
-                        Value::Array(st.exchanges.iter().map(exchange_json).collect()),
+                        Value::Array(
+                            st.exchanges
+                                .iter()
+                                .map(|x| exchange_json(x, strs))
+                                .collect(),
+                        ),
                     );
                     Value::Object(o)
                 })
@@ -433,8 +465,22 @@ pub fn render(model: &RunModel) -> String {
         h.push_str("<table class=\"reqs\">\n<tr><th>Requirement</th><th>Verdict</th><th>Scenarios</th></tr>\n");
         for (req, ss) in &reqs {
             let v = combine(ss.iter().filter_map(|s| s.verdict()));
-            let links: Vec<String> = ss
+            // every failed or awaiting scenario, and the first passed ones
+            let passed = ss
                 .iter()
+                .filter(|s| s.verdict() == Some(Verdict::Passed))
+                .count();
+            let mut shown_passed = 0;
+            let mut links: Vec<String> = ss
+                .iter()
+                .filter(|s| {
+                    if s.verdict() == Some(Verdict::Passed) {
+                        shown_passed += 1;
+                        shown_passed <= MATRIX_PASSED
+                    } else {
+                        true
+                    }
+                })
                 .map(|s| {
                     format!(
                         "<a class=\"{}\" href=\"#{}\" title=\"{}\">{}</a>",
@@ -445,6 +491,12 @@ pub fn render(model: &RunModel) -> String {
                     )
                 })
                 .collect();
+            if passed > MATRIX_PASSED {
+                links.push(format!(
+                    "<span class=\"dim\">and {} more passed</span>",
+                    passed - MATRIX_PASSED
+                ));
+            }
             let _ = writeln!(
                 h,
                 "<tr><td>{}</td><td><span class=\"badge {}\">{}</span></td><td>{}</td></tr>",
@@ -471,9 +523,11 @@ pub fn render(model: &RunModel) -> String {
     for t in &tags {
         let _ = write!(h, "<option value=\"{}\">@{}</option>", escape(t), escape(t));
     }
-    h.push_str("</select> <input id=\"f-text\" type=\"search\" placeholder=\"search id or name\"> <span id=\"f-count\" class=\"dim\"></span></div>\n<p class=\"dim\">Click a scenario for its steps and exchanges.</p>\n<table id=\"scenarios-table\">\n<thead><tr><th>Verdict</th><th>Scenario</th><th>Name</th><th>Integration / level</th><th class=\"num\">Time (s)</th></tr></thead>\n</table>\n<noscript><p>The scenario list and details need JavaScript; junit.xml and events.jsonl have them too.</p></noscript>\n");
+    h.push_str("</select> <input id=\"f-text\" type=\"search\" placeholder=\"search id or name\"> <span id=\"f-count\" class=\"dim\"></span></div>\n<p class=\"dim\">Click a scenario for its steps and exchanges.</p>\n<table id=\"scenarios-table\">\n<thead><tr><th>Verdict</th><th>Scenario</th><th>Name</th><th>Integration / level</th><th class=\"num\">Time (s)</th></tr></thead>\n</table>\n<div id=\"more\"></div>\n<noscript><p>The scenario list and details need JavaScript; junit.xml and events.jsonl have them too.</p></noscript>\n");
 
-    // Scenario rows, compact: [id, name, verdict, integration, level, feature, [tag index], seconds, flaky].
+    // Scenario rows, compact: [id, name, verdict, integration, level, feature (string
+    // index), [tag index], seconds, flaky].
+    let mut strs = Strings::default();
     let tag_list: Vec<&str> = tags.iter().copied().collect();
     let tag_index = |t: &str| tag_list.binary_search(&t).unwrap_or(0);
     let rows: Vec<Value> = scenarios
@@ -485,23 +539,27 @@ pub fn render(model: &RunModel) -> String {
                 vtext(s.verdict()),
                 s.integration(),
                 s.level(),
-                format!("{} ({})", s.info.feature_name, s.info.feature_path),
+                strs.id(&format!(
+                    "{} ({})",
+                    s.info.feature_name, s.info.feature_path
+                )),
                 s.info.tags.iter().map(|t| tag_index(t)).collect::<Vec<_>>(),
                 secs(s.attempts.iter().map(|a| a.duration_ms).sum()),
                 u8::from(s.is_flaky()),
             ])
         })
         .collect();
-    let mut data: Vec<Value> = scenarios.iter().map(|s| details(s)).collect();
+    let mut data: Vec<Value> = scenarios.iter().map(|s| details(s, &mut strs)).collect();
     let tail_len = JS.len() + 200;
     let skeleton = h.len()
         + tail_len
-        + script_json(&json!({ "rows": rows, "tags": tag_list, "d": data })).len();
+        + script_json(&json!({ "rows": rows, "tags": tag_list, "str": strs.list, "d": data }))
+            .len();
     add_bodies(&scenarios, &mut data, MAX_HTML.saturating_sub(skeleton));
     let _ = write!(
         h,
         "<script type=\"application/json\" id=\"oir-data\">{}</script>\n<script>\n{JS}</script>\n</body>\n</html>\n",
-        script_json(&json!({ "rows": rows, "tags": tag_list, "d": data }))
+        script_json(&json!({ "rows": rows, "tags": tag_list, "str": strs.list, "d": data }))
     );
     h
 }

@@ -1,6 +1,8 @@
 (function () {
   'use strict';
   var DATA = JSON.parse(document.getElementById('oir-data').textContent);
+  function str(i) { return DATA.str[i]; }
+  var PAGE = 500;
   function esc(s) {
     return String(s).replace(/[&<>"']/g, function (c) {
       return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c];
@@ -135,9 +137,10 @@
     return n ? '<div class="note">truncated: ' + n + ' bytes in full (events.jsonl has the whole message)</div>' : '';
   }
   function exchangeHtml(x, findings) {
-    var h = '<div class="xch"><div class="xhead">' + esc(x.d || '') + ' <b>' + esc(x.o || '') + '</b> ' + esc(x.u || '') +
+    var soapAction = str(x.xh[3]);
+    var h = '<div class="xch"><div class="xhead">' + esc(str(x.xh[0])) + ' <b>' + esc(str(x.xh[1])) + '</b> ' + esc(str(x.xh[2])) +
       (x.h != null ? ' \u2014 HTTP ' + x.h : '') + ' \u2014 ' + Math.round(x.ms) + ' ms' +
-      (x.a ? ' \u2014 SOAPAction ' + esc(x.a) : '') + '</div>';
+      (soapAction ? ' \u2014 SOAPAction ' + esc(soapAction) : '') + '</div>';
     if (x.e) h += '<div class="err">' + esc(x.e) + '</div>';
     if (x.om != null) {
       return h + '<div class="note">request and response (' + x.om + ' bytes) not embedded: the report keeps under 10 MB and gives failed scenarios the room first; events.jsonl has them</div></div>';
@@ -153,7 +156,7 @@
   function stepHtml(s) {
     var cp = s.cp, status = s.s;
     var h = '<div class="step s-' + esc(status) + (cp ? ' s-cp' : '') + '"><div class="shead"><span class="badge b-' + esc(status) + '">' +
-      esc(cp && status === 'passed' ? 'awaiting' : status) + '</span> <b>' + esc(s.k) + '</b> ' + esc(s.t) +
+      esc(cp && status === 'passed' ? 'awaiting' : status) + '</span> <b>' + esc(str(s.k)) + '</b> ' + esc(str(s.t)) +
       ' <span class="dim">line ' + s.l + ' \u2014 ' + s.ms.toFixed(1) + ' ms</span></div>';
     if (s.tb) {
       h += '<table class="dt">' + s.tb.map(function (r) {
@@ -184,7 +187,7 @@
   function detailsHtml(k) {
     var row = DATA.rows[k], d = DATA.d[k];
     var tags = row[6].map(function (i) { return DATA.tags[i]; });
-    var h = '<div class="meta">' + esc(row[5]) + ' \u2014 tags: ' + (tags.length ? tags.map(function (t) { return '<code>@' + esc(t) + '</code>'; }).join(' ') : 'none') + '</div>';
+    var h = '<div class="meta">' + esc(str(row[5])) + ' \u2014 tags: ' + (tags.length ? tags.map(function (t) { return '<code>@' + esc(t) + '</code>'; }).join(' ') : 'none') + '</div>';
     (d.r || []).forEach(function (r) {
       h += '<div class="retry">attempt ' + r[0] + ' failed (' + (r[1] / 1000).toFixed(3) + ' s): ' + esc(r[2]) + '</div>';
     });
@@ -203,59 +206,75 @@
     row.appendChild(td);
     tb.appendChild(row);
   }
-  // --- the scenario list, from the compact rows ---------------------------------------------
+  // --- the scenario list: rendered from the rows, a page at a time ---------------------------
   var table = document.getElementById('scenarios-table');
+  var more = document.getElementById('more');
   var VCLASS = { passed: 'v-passed', failed: 'v-failed', awaiting: 'v-awaiting', interrupted: 'v-interrupted' };
-  if (table) {
-    var html = [];
-    DATA.rows.forEach(function (r, k) {
-      var tags = r[6].map(function (i) { return DATA.tags[i]; });
-      html.push('<tbody id="' + esc(r[0]) + '" data-k="' + k + '" data-v="' + esc(r[2]) + '" data-i="' + esc(r[3]) +
-        '" data-t=" ' + esc(tags.join(' ')) + ' "><tr class="sc ' + (VCLASS[r[2]] || '') + '"><td><span class="badge">' + esc(r[2]) + '</span>' +
-        (r[8] ? ' <span class="dim">flaky</span>' : '') + '</td><td>' + esc(r[0]) + '</td><td>' + esc(r[1]) + '</td><td>' +
-        esc(r[3]) + ' / ' + esc(r[4]) + '</td><td class="num">' + r[7] + '</td></tr></tbody>');
-    });
+  var matches = [], shown = 0, byId = null;
+  function rowHtml(k) {
+    var r = DATA.rows[k];
+    return '<tbody id="' + esc(r[0]) + '" data-k="' + k + '"><tr class="sc ' + (VCLASS[r[2]] || '') + '"><td><span class="badge">' + esc(r[2]) + '</span>' +
+      (r[8] ? ' <span class="dim">flaky</span>' : '') + '</td><td>' + esc(r[0]) + '</td><td>' + esc(r[1]) + '</td><td>' +
+      esc(r[3]) + ' / ' + esc(r[4]) + '</td><td class="num">' + r[7] + '</td></tr></tbody>';
+  }
+  function showMore() {
+    var html = [], end = Math.min(matches.length, shown + PAGE);
+    for (var i = shown; i < end; i++) html.push(rowHtml(matches[i]));
     table.insertAdjacentHTML('beforeend', html.join(''));
-    table.addEventListener('click', function (ev) {
-      var tr = ev.target.closest('tr.sc');
-      if (tr) toggle(tr.parentNode);
-    });
+    shown = end;
+    more.innerHTML = shown < matches.length
+      ? '<button type="button" id="more-btn">show ' + Math.min(PAGE, matches.length - shown) + ' more (' + (matches.length - shown) + ' not shown)</button>'
+      : '';
   }
-  function openHash() {
-    if (!location.hash) return;
-    var id = decodeURIComponent(location.hash.slice(1));
-    var tb = document.getElementById(id);
-    if (tb && tb.tagName === 'TBODY') {
-      if (!tb.querySelector('tr.det')) toggle(tb);
-      tb.hidden = false;
-      tb.scrollIntoView();
-    }
-  }
-  window.addEventListener('hashchange', openHash);
-  openHash();
+  table.addEventListener('click', function (ev) {
+    var tr = ev.target.closest('tr.sc');
+    if (tr) toggle(tr.parentNode);
+  });
+  more.addEventListener('click', function (ev) {
+    if (ev.target.id === 'more-btn') showMore();
+  });
 
-  // --- filters -----------------------------------------------------------------------------
   var fFailed = document.getElementById('f-failed'), fInt = document.getElementById('f-int'),
     fTag = document.getElementById('f-tag'), fText = document.getElementById('f-text'),
     fCount = document.getElementById('f-count');
   function applyFilters() {
     var onlyFailed = fFailed.checked, integ = fInt.value, tag = fTag.value, text = fText.value.toLowerCase();
-    var bodies = table.tBodies, shown = 0;
-    for (var i = 0; i < bodies.length; i++) {
-      var b = bodies[i];
-      var v = b.getAttribute('data-v');
-      var ok = (!onlyFailed || v === 'failed' || v === 'interrupted') &&
-        (!integ || b.getAttribute('data-i') === integ) &&
-        (!tag || b.getAttribute('data-t').indexOf(' ' + tag + ' ') >= 0) &&
-        (!text || (DATA.rows[i][0] + ' ' + DATA.rows[i][1]).toLowerCase().indexOf(text) >= 0);
-      b.hidden = !ok;
-      if (ok) shown++;
+    var tagIdx = tag ? DATA.tags.indexOf(tag) : -1;
+    matches = [];
+    for (var k = 0; k < DATA.rows.length; k++) {
+      var r = DATA.rows[k];
+      if (onlyFailed && r[2] !== 'failed' && r[2] !== 'interrupted') continue;
+      if (integ && r[3] !== integ) continue;
+      if (tag && r[6].indexOf(tagIdx) < 0) continue;
+      if (text && (r[0] + ' ' + r[1]).toLowerCase().indexOf(text) < 0) continue;
+      matches.push(k);
     }
-    fCount.textContent = shown + ' of ' + bodies.length + ' scenarios';
+    while (table.tBodies.length) table.removeChild(table.tBodies[0]);
+    shown = 0;
+    showMore();
+    fCount.textContent = matches.length + ' of ' + DATA.rows.length + ' scenarios';
   }
-  if (fFailed && table) {
-    [fFailed, fInt, fTag].forEach(function (e) { e.addEventListener('change', applyFilters); });
-    fText.addEventListener('input', applyFilters);
-    applyFilters();
+  [fFailed, fInt, fTag].forEach(function (e) { e.addEventListener('change', applyFilters); });
+  fText.addEventListener('input', applyFilters);
+  applyFilters();
+
+  // report.html#<scenario id> opens that scenario (showing it first if it is not listed)
+  function openHash() {
+    if (!location.hash) return;
+    var id = decodeURIComponent(location.hash.slice(1));
+    if (!byId) {
+      byId = {};
+      DATA.rows.forEach(function (r, k) { byId[r[0]] = k; });
+    }
+    if (!(id in byId)) return;
+    var tb = document.getElementById(id);
+    if (!tb || tb.tagName !== 'TBODY') {
+      table.tHead.insertAdjacentHTML('afterend', rowHtml(byId[id]));
+      tb = table.tBodies[0];
+    }
+    if (!tb.querySelector('tr.det')) toggle(tb);
+    tb.scrollIntoView();
   }
+  window.addEventListener('hashchange', openHash);
+  openHash();
 })();
