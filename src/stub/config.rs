@@ -83,6 +83,9 @@ pub struct StubConfig {
     pub unmasked_journal: bool,
     /// HTTPS (with required client certificates when `client_ca` is given); `None` = HTTP.
     pub tls: Option<StubTls>,
+    /// Serviceplatformen's dynamic routing: calls of these municipalities / service
+    /// agreements go on to their targets.
+    pub routes: Vec<super::routing::Route>,
 }
 
 /// The stub's HTTPS identity and, for mutual TLS, the CAs whose client certificates it
@@ -114,6 +117,7 @@ impl Default for StubConfig {
             callback_backoff_ms: DEFAULT_CALLBACK_BACKOFF_MS,
             unmasked_journal: false,
             tls: None,
+            routes: Vec::new(),
         }
     }
 }
@@ -196,6 +200,8 @@ struct RawConfig {
     unmasked_journal: Option<bool>,
     #[serde(default)]
     tls: Option<RawTls>,
+    #[serde(default)]
+    routes: Vec<super::routing::Route>,
 }
 
 /// `tls: { cert, key }` or `tls: { pkcs12, password_env }`, plus `client_ca`.
@@ -293,6 +299,10 @@ impl StubConfig {
             }
         }
         c.callbacks = r.callbacks;
+        for (i, route) in r.routes.iter().enumerate() {
+            route.check().map_err(|e| format!("routes[{i}]: {e}"))?;
+        }
+        c.routes = r.routes;
         if let Some(t) = r.tls {
             c.tls = Some(t.resolve(base)?);
         }

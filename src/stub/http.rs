@@ -123,6 +123,11 @@ async fn endpoint(State(stub): State<Arc<Stub>>, req: Request) -> Response {
             Err(_) => inc.oversized = Some(declared.unwrap_or(limit.saturating_add(1))),
         },
     }
+    // Serviceplatformen routing: a municipality's calls go on to its own target.
+    if let Some((route, why)) = super::routing::route_for(&stub, &inc) {
+        let route = route.clone();
+        return respond(super::routing::forward(&stub, &inc, &route, &why).await);
+    }
     // Validation and rules are CPU work: keep them off the I/O threads.
     let s = Arc::clone(&stub);
     match tokio::task::spawn_blocking(move || pipeline::handle(&s, inc)).await {

@@ -31,6 +31,7 @@ pub mod faults;
 pub mod http;
 pub mod persist;
 pub mod pipeline;
+pub mod routing;
 pub mod soap;
 pub mod state;
 pub mod tenant;
