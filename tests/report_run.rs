@@ -2,6 +2,8 @@
 //! schema, and no unmasked CPR number in any file the run wrote (the messages carry CPR
 //! numbers, so masking is really exercised).
 
+mod common;
+
 use std::path::Path;
 
 use oir::run::{ExitCode, RunOptions, run_async};
@@ -36,25 +38,7 @@ async fn a_real_runs_reports_are_valid_and_mask_every_cpr_number() {
         .count();
     assert_eq!(cases, out.summary.scenarios);
 
-    // Ten digits that start with a date, alone or DDMMYY-NNNN, not part of a longer
-    // number or identifier: an unmasked CPR number.
-    let cpr = regex::Regex::new(
-        r"(?:^|[^0-9A-Za-z.-])(?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|1[0-2])[0-9]{2}-?[0-9]{4}(?:$|[^0-9A-Za-z-])",
-    )
-    .unwrap();
-    let mut masked = 0;
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
-        if let Some(m) = cpr.find(&text) {
-            panic!(
-                "{}: unmasked CPR number near {:?}",
-                path.display(),
-                m.as_str()
-            );
-        }
-        masked += text.matches("-****").count();
-    }
+    let masked = common::assert_no_unmasked_cpr(&dir);
     assert!(
         masked > 0,
         "the run's messages carry CPR numbers: some must show masked"

@@ -4,6 +4,8 @@
 //! run passes with at least 1,000 scenarios and boundary cases, every rule of the catalogue
 //! is covered by a `@req:` tag, and features/README.md's step reference is the generated one.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -226,11 +228,13 @@ async fn the_full_built_in_run_passes_with_at_least_1000_scenarios_and_cases() {
         validate_answers: false,
         ..StubConfig::default()
     };
+    let reports = std::env::temp_dir().join(format!("oir-full-run-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&reports);
     let out = run_async(RunOptions {
         stub: Some(config),
         concurrency: 8,
         terminal: false,
-        report_dir: None,
+        report_dir: Some(reports.clone()),
         ..Default::default()
     })
     .await;
@@ -238,6 +242,9 @@ async fn the_full_built_in_run_passes_with_at_least_1000_scenarios_and_cases() {
     let total = out.summary.scenarios + out.summary.cases;
     assert!(total >= 1000, "{total} scenarios+cases: {:?}", out.summary);
     assert_eq!(out.summary.parse_errors, 0);
+    // No report of the built-in run shows a CPR number unmasked (and some are masked).
+    assert!(common::assert_no_unmasked_cpr(&reports) > 0);
+    let _ = std::fs::remove_dir_all(&reports);
 }
 
 #[test]

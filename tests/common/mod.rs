@@ -42,3 +42,31 @@ pub fn oir(args: &[&str]) -> (i32, String, String) {
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }
+
+/// Fails when any file in `dir` holds an unmasked CPR number (ten digits starting with a
+/// date, alone or `DDMMYY-NNNN`, not part of a longer number or identifier); returns how
+/// many masked ones (`-****`) the files show.
+pub fn assert_no_unmasked_cpr(dir: &std::path::Path) -> usize {
+    let cpr = regex::Regex::new(
+        r"(?:^|[^0-9A-Za-z.-])(?:0[1-9]|[12][0-9]|3[01])(?:0[1-9]|1[0-2])[0-9]{2}-?[0-9]{4}(?:$|[^0-9A-Za-z-])",
+    )
+    .expect("constant pattern");
+    let mut masked = 0;
+    for entry in std::fs::read_dir(dir).expect("report folder") {
+        let path = entry.expect("entry").path();
+        let text = String::from_utf8_lossy(&std::fs::read(&path).expect("readable")).into_owned();
+        // JSON numbers (durations in nanoseconds) are no CPR numbers: skip `": 1234567890`.
+        if let Some(m) = cpr
+            .find_iter(&text)
+            .find(|m| !text[..m.start() + 1].trim_end().ends_with(':'))
+        {
+            panic!(
+                "{}: unmasked CPR number near {:?}",
+                path.display(),
+                m.as_str()
+            );
+        }
+        masked += text.matches("-****").count();
+    }
+    masked
+}
