@@ -156,14 +156,16 @@ impl Target {
         }
     }
 
-    /// GET an admin resource of a stub as JSON.
-    pub async fn admin_get(
+    /// Send an admin request to the stub for this tenant; the answer's text, or an error
+    /// naming the URL (HTTP errors with the start of their body).
+    async fn admin_call(
         &self,
+        post: Option<(&str, &str)>,
         resource: &str,
         tenant: &str,
-    ) -> Result<serde_json::Value, String> {
+    ) -> Result<String, String> {
         let base = self.admin.as_deref().ok_or_else(|| {
-            "this step reads a stub's state, but the environment names no stub (stub_admin)"
+            "this step needs a stub's admin API, but the environment names no stub (stub_admin)"
                 .to_string()
         })?;
         let url = format!(
@@ -171,9 +173,15 @@ impl Target {
             base.trim_end_matches('/'),
             resource.trim_start_matches('/')
         );
-        let resp = self
-            .client
-            .get(&url)
+        let req = match post {
+            Some((body, content_type)) => self
+                .client
+                .post(&url)
+                .header("content-type", content_type)
+                .body(body.to_string()),
+            None => self.client.get(&url),
+        };
+        let resp = req
             .header("x-oir-tenant", tenant)
             .send()
             .await
@@ -189,10 +197,20 @@ impl Target {
                 text.chars().take(300).collect::<String>()
             ));
         }
-        serde_json::from_str(&text).map_err(|e| format!("{url}: not JSON ({e})"))
+        Ok(text)
     }
 
-    /// POST JSON to an admin resource of a stub.
+    /// GET an admin resource of a stub as JSON.
+    pub async fn admin_get(
+        &self,
+        resource: &str,
+        tenant: &str,
+    ) -> Result<serde_json::Value, String> {
+        let text = self.admin_call(None, resource, tenant).await?;
+        serde_json::from_str(&text).map_err(|e| format!("{resource}: not JSON ({e})"))
+    }
+
+    /// POST to an admin resource of a stub.
     pub async fn admin_post(
         &self,
         resource: &str,
@@ -200,33 +218,9 @@ impl Target {
         body: &str,
         content_type: &str,
     ) -> Result<(), String> {
-        let base = self.admin.as_deref().ok_or_else(|| {
-            "this step changes a stub's state, but the environment names no stub (stub_admin)"
-                .to_string()
-        })?;
-        let url = format!(
-            "{}/{}",
-            base.trim_end_matches('/'),
-            resource.trim_start_matches('/')
-        );
-        let resp = self
-            .client
-            .post(&url)
-            .header("x-oir-tenant", tenant)
-            .header("content-type", content_type)
-            .body(body.to_string())
-            .send()
+        self.admin_call(Some((body, content_type)), resource, tenant)
             .await
-            .map_err(|e| format!("{url}: {}", chain(&e)))?;
-        if !resp.status().is_success() {
-            let s = resp.status();
-            let t = resp.text().await.unwrap_or_default();
-            return Err(format!(
-                "{url}: HTTP {s}: {}",
-                t.chars().take(300).collect::<String>()
-            ));
-        }
-        Ok(())
+            .map(|_| ())
     }
 
     /// Can a TCP connection be opened to the URL's host and port? (pre-flight: exit code 3)

@@ -128,6 +128,31 @@ impl RunCtx {
         }
     }
 
+    /// A draft of `op` with this message (operation looked up as [`RunCtx::operation`]).
+    pub fn draft(&self, op: &str, hint: Option<&str>, message: Message) -> Result<Draft, String> {
+        let (svc, entry) = self.operation(op, hint)?;
+        let service = self
+            .knowledge
+            .catalog
+            .services
+            .iter()
+            .position(|s| std::ptr::eq(s, svc))
+            .ok_or("the operation's service is not in the catalog")?;
+        let operation = svc
+            .operations
+            .iter()
+            .position(|o| std::ptr::eq(o, entry))
+            .ok_or("the operation is not in its service")?;
+        Ok(Draft {
+            service,
+            operation,
+            message,
+            soap_action: None,
+            content_type: None,
+            raw_body: None,
+        })
+    }
+
     /// Endpoint URL of a service on the target.
     pub fn endpoint(&self, svc: &Service) -> Result<String, String> {
         if let Some(base) = &self.stub_url {

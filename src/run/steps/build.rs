@@ -5,33 +5,15 @@ use std::path::{Path, PathBuf};
 
 use super::{Args, Outcome};
 use crate::run::message::Message;
-use crate::run::world::{Draft, OirWorld};
+use crate::run::world::OirWorld;
 use crate::stub::catalog::pack_of;
 
 /// Start a draft of `op` from the envelope in `file`.
 fn start(w: &mut OirWorld, op: &str, hint: Option<&str>, file: &Path) -> Outcome {
     let hint = hint.map(str::to_string).or_else(|| w.integration.clone());
-    let (svc, entry) = w.run.operation(op, hint.as_deref())?;
     let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let message = Message::parse(&bytes).map_err(|e| format!("{}: {e}", file.display()))?;
-    let services = &w.run.knowledge.catalog.services;
-    let service = services
-        .iter()
-        .position(|s| std::ptr::eq(s, svc))
-        .expect("service of the catalog");
-    let operation = svc
-        .operations
-        .iter()
-        .position(|o| std::ptr::eq(o, entry))
-        .expect("operation of the service");
-    w.draft = Some(Draft {
-        service,
-        operation,
-        message,
-        soap_action: None,
-        content_type: None,
-        raw_body: None,
-    });
+    w.draft = Some(w.run.draft(op, hint.as_deref(), message)?);
     Ok(())
 }
 

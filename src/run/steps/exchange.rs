@@ -167,28 +167,10 @@ fn adopt(w: &mut OirWorld, op: &str, entry: &serde_json::Value, direction: &str)
     let message = Message::parse(request.as_bytes())
         .map_err(|e| format!("the received {op} request is not XML: {e}"))?;
     let hint = w.integration.clone();
-    let (svc, e) = w.run.operation(op, hint.as_deref())?;
-    let services = &w.run.knowledge.catalog.services;
-    let service = services
-        .iter()
-        .position(|s| std::ptr::eq(s, svc))
-        .unwrap_or(0);
-    let operation = svc
-        .operations
-        .iter()
-        .position(|o| std::ptr::eq(o, e))
-        .unwrap_or(0);
+    let draft = w.run.draft(op, hint.as_deref(), message)?;
     let url = text_field(entry, &["url", "path"])
         .unwrap_or("")
         .to_string();
-    let draft = Draft {
-        service,
-        operation,
-        message,
-        soap_action: None,
-        content_type: None,
-        raw_body: None,
-    };
     let reply = Ok(Reply {
         status: entry.get("status").and_then(|s| s.as_u64()).unwrap_or(200) as u16,
         content_type: None,

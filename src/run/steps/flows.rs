@@ -9,7 +9,7 @@ use super::{Args, Failure, Outcome, expect_eq};
 use crate::run::events::Exchange;
 use crate::run::message::Message;
 use crate::run::target::Reply;
-use crate::run::world::{Draft, OirWorld, Sent};
+use crate::run::world::{OirWorld, Sent};
 
 /// The answer's value at one path equals the (last sent) request's value at another.
 pub fn value_is_requests(w: &mut OirWorld, a: &Args) -> Outcome {
@@ -121,25 +121,7 @@ pub async fn callback_for_request(w: &mut OirWorld, a: &Args) -> Outcome {
     let message = Message::parse(request.as_bytes())
         .map_err(|e| format!("the {op} callback's request is not XML: {e}"))?;
     let hint = w.integration.clone();
-    let (svc, entry) = w.run.operation(&op, hint.as_deref())?;
-    let services = &w.run.knowledge.catalog.services;
-    let service = services
-        .iter()
-        .position(|s| std::ptr::eq(s, svc))
-        .ok_or("the callback's service is not in the catalog")?;
-    let operation = svc
-        .operations
-        .iter()
-        .position(|o| std::ptr::eq(o, entry))
-        .ok_or("the callback's operation is not in its service")?;
-    let draft = Draft {
-        service,
-        operation,
-        message,
-        soap_action: None,
-        content_type: None,
-        raw_body: None,
-    };
+    let draft = w.run.draft(&op, hint.as_deref(), message)?;
     w.step.exchanges.push(Exchange {
         direction: "callback".into(),
         operation: op.clone(),
