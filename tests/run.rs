@@ -157,12 +157,27 @@ async fn the_runner_judges_the_stub_and_english_and_danish_agree() {
             .iter()
             .any(|s| s.requirements == ["SF1590A-BAL-001"])
     );
-    // The exchange of the failing step is in its event, request and answer.
+    // The exchange of the failing scenario's send step is in its event, request and
+    // answer (looked up by scenario: scenarios run concurrently, events interleave).
+    let failing = en_cap
+        .events()
+        .into_iter()
+        .find_map(|e| match e {
+            Event::ScenarioStarted { scenario, .. }
+                if scenario.name.contains("fails on purpose") =>
+            {
+                Some(scenario.id)
+            }
+            _ => None,
+        })
+        .expect("the failing scenario started");
     let exchange = en_cap
         .events()
         .into_iter()
         .find_map(|e| match e {
-            Event::StepFinished { step, .. } if step.text == "the request is sent" => {
+            Event::StepFinished {
+                scenario_id, step, ..
+            } if scenario_id == failing && step.text == "the request is sent" => {
                 step.exchanges.into_iter().next()
             }
             _ => None,
