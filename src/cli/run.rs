@@ -106,41 +106,31 @@ pub fn lint_suite(suite: &suite::Suite) -> Vec<String> {
         .iter()
         .map(|p| format!("{root}/{}:{}: {}", p.path, p.line.unwrap_or(1), p.message))
         .collect();
+    let undefined = |rel: &str, s: &cucumber::gherkin::Step| {
+        (steps::find(&s.value).is_none()).then(|| {
+            format!(
+                "{root}/{rel}:{}: undefined step '{}'",
+                s.position.line, s.value
+            )
+        })
+    };
     for lf in &suite.features {
-        let bg: Vec<_> = lf
+        let background = lf.feature.background.iter().flat_map(|b| &b.steps);
+        out.extend(background.filter_map(|s| undefined(&lf.rel_path, s)));
+    }
+    for (lf, _, sc) in suite.scenarios() {
+        let has_background = lf
             .feature
             .background
-            .iter()
-            .flat_map(|b| &b.steps)
-            .collect();
-        for s in bg.iter().copied() {
-            if steps::find(&s.value).is_none() {
-                out.push(format!(
-                    "{root}/{}:{}: undefined step '{}'",
-                    lf.rel_path, s.position.line, s.value
-                ));
-            }
+            .as_ref()
+            .is_some_and(|b| !b.steps.is_empty());
+        if sc.steps.is_empty() && !has_background {
+            out.push(format!(
+                "{root}/{}:{}: scenario '{}' has no steps (a misspelt keyword turns steps into description text)",
+                lf.rel_path, sc.position.line, sc.name
+            ));
         }
-        for (_, _, sc) in suite
-            .scenarios()
-            .into_iter()
-            .filter(|(f, _, _)| f.rel_path == lf.rel_path)
-        {
-            if sc.steps.is_empty() && bg.is_empty() {
-                out.push(format!(
-                    "{root}/{}:{}: scenario '{}' has no steps (a misspelt keyword turns steps into description text)",
-                    lf.rel_path, sc.position.line, sc.name
-                ));
-            }
-            for s in &sc.steps {
-                if steps::find(&s.value).is_none() {
-                    out.push(format!(
-                        "{root}/{}:{}: undefined step '{}'",
-                        lf.rel_path, s.position.line, s.value
-                    ));
-                }
-            }
-        }
+        out.extend(sc.steps.iter().filter_map(|s| undefined(&lf.rel_path, s)));
     }
     out.sort();
     out.dedup();

@@ -231,6 +231,22 @@ impl Message {
             .collect())
     }
 
+    /// The first value of the first path that has one.
+    pub fn first_of(&self, paths: &[&str]) -> Option<String> {
+        paths
+            .iter()
+            .find_map(|p| self.values(p).ok().and_then(|v| v.into_iter().next()))
+    }
+
+    /// Codes an answer carries: the fault code, ErrorCode/FejlKode in details and receipts.
+    pub fn error_codes(&self) -> Vec<String> {
+        ["//faultcode", "//Code/Value", "//ErrorCode", "//FejlKode"]
+            .iter()
+            .flat_map(|p| self.values(p).unwrap_or_default())
+            .map(|c| c.trim().to_string())
+            .collect()
+    }
+
     /// Number of elements the path selects (attributes: how many of them are present).
     pub fn count(&self, path: &str) -> Result<usize, String> {
         self.values(path).map(|v| v.len())

@@ -6,6 +6,7 @@
 use std::time::{Duration, Instant};
 
 use crate::schema::wsdl::SoapVersion;
+use crate::tls::explain;
 
 /// What came back from one SOAP call.
 #[derive(Debug, Clone)]
@@ -55,11 +56,6 @@ pub struct Target {
     pub admin: Option<String>,
 }
 
-/// The error chain of a reqwest error in one line, with what a TLS refusal means.
-fn chain(e: &reqwest::Error) -> String {
-    crate::tls::explain(e)
-}
-
 impl Target {
     pub fn new(client: reqwest::Client, timeout_ms: u64, max_response_bytes: usize) -> Target {
         Target {
@@ -78,7 +74,7 @@ impl Target {
             .connect_timeout(Duration::from_millis(timeout_ms.min(5_000)))
             .pool_max_idle_per_host(64)
             .build()
-            .map_err(|e| format!("cannot build the HTTP client: {}", chain(&e)))
+            .map_err(|e| format!("cannot build the HTTP client: {}", explain(&e)))
     }
 
     /// POST a SOAP message.
@@ -146,7 +142,7 @@ impl Target {
     }
 
     fn classify(&self, e: &reqwest::Error) -> CallError {
-        let msg = chain(e);
+        let msg = explain(e);
         if e.is_timeout() {
             CallError::Timeout(self.timeout_ms)
         } else if e.is_connect() {
@@ -185,12 +181,12 @@ impl Target {
             .header("x-oir-tenant", tenant)
             .send()
             .await
-            .map_err(|e| format!("{url}: {}", chain(&e)))?;
+            .map_err(|e| format!("{url}: {}", explain(&e)))?;
         let status = resp.status();
         let text = resp
             .text()
             .await
-            .map_err(|e| format!("{url}: {}", chain(&e)))?;
+            .map_err(|e| format!("{url}: {}", explain(&e)))?;
         if !status.is_success() {
             return Err(format!(
                 "{url}: HTTP {status}: {}",

@@ -99,13 +99,12 @@ impl RunCtx {
                     .collect();
                 names.sort();
                 names.dedup();
+                // Characters, not bytes: a name with æ/ø/å must not be cut mid-character.
+                let stem: String = name.to_lowercase().chars().take(5).collect();
                 let close: Vec<&str> = names
                     .iter()
                     .copied()
-                    .filter(|n| {
-                        n.to_lowercase()
-                            .contains(&name.to_lowercase()[..name.len().min(5)])
-                    })
+                    .filter(|n| n.to_lowercase().contains(&stem))
                     .take(8)
                     .collect();
                 Err(format!(

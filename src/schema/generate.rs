@@ -610,6 +610,33 @@ pub(crate) struct Bound {
     pub implicit: bool,
 }
 
+/// Keep the tighter of the bound in `slot` and a facet's (`stricter`: `Greater` for a
+/// lower bound, `Less` for an upper one; at equal values the exclusive one is tighter).
+fn tighten(
+    slot: &mut Option<Bound>,
+    facet: &Option<(Value, String)>,
+    inclusive: bool,
+    stricter: std::cmp::Ordering,
+) {
+    let Some((v, l)) = facet else { return };
+    let tighter = match slot {
+        None => true,
+        Some(cur) => match datatypes::compare(v, &cur.value) {
+            Some(std::cmp::Ordering::Equal) => cur.inclusive && !inclusive,
+            Some(o) => o == stricter,
+            None => false,
+        },
+    };
+    if tighter {
+        *slot = Some(Bound {
+            value: v.clone(),
+            lexical: l.clone(),
+            inclusive,
+            implicit: false,
+        });
+    }
+}
+
 /// The facets of every restriction step of a simple type, merged into what applies.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Effective<'m> {
@@ -669,50 +696,10 @@ pub(crate) fn effective(model: &Model, t: TypeId) -> Effective<'_> {
         if !f.patterns.is_empty() {
             e.pattern_steps.push(f.patterns.as_slice());
         }
-        let lower = |b: &Option<(Value, String)>, inclusive: bool, e: &mut Effective<'_>| {
-            if let Some((v, l)) = b {
-                let tighter = match &e.lo {
-                    None => true,
-                    Some(cur) => match datatypes::compare(v, &cur.value) {
-                        Some(Greater) => true,
-                        Some(Equal) => cur.inclusive && !inclusive,
-                        _ => false,
-                    },
-                };
-                if tighter {
-                    e.lo = Some(Bound {
-                        value: v.clone(),
-                        lexical: l.clone(),
-                        inclusive,
-                        implicit: false,
-                    });
-                }
-            }
-        };
-        lower(&f.min_inclusive, true, &mut e);
-        lower(&f.min_exclusive, false, &mut e);
-        let upper = |b: &Option<(Value, String)>, inclusive: bool, e: &mut Effective<'_>| {
-            if let Some((v, l)) = b {
-                let tighter = match &e.hi {
-                    None => true,
-                    Some(cur) => match datatypes::compare(v, &cur.value) {
-                        Some(Less) => true,
-                        Some(Equal) => cur.inclusive && !inclusive,
-                        _ => false,
-                    },
-                };
-                if tighter {
-                    e.hi = Some(Bound {
-                        value: v.clone(),
-                        lexical: l.clone(),
-                        inclusive,
-                        implicit: false,
-                    });
-                }
-            }
-        };
-        upper(&f.max_inclusive, true, &mut e);
-        upper(&f.max_exclusive, false, &mut e);
+        tighten(&mut e.lo, &f.min_inclusive, true, Greater);
+        tighten(&mut e.lo, &f.min_exclusive, false, Greater);
+        tighten(&mut e.hi, &f.max_inclusive, true, Less);
+        tighten(&mut e.hi, &f.max_exclusive, false, Less);
     }
     if let Some(b) = e.builtin {
         e.implicit_fraction_digits = b.implicit_fraction_digits();

@@ -254,13 +254,16 @@ pub struct RunningStub {
     pub stub: Arc<Stub>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
-    https: bool,
 }
 
 impl RunningStub {
     /// `http://127.0.0.1:PORT` (`https://` when the stub serves TLS)
     pub fn url(&self) -> String {
-        let scheme = if self.https { "https" } else { "http" };
+        let scheme = if self.stub.config.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
         format!("{scheme}://{}", self.addr)
     }
 
@@ -309,7 +312,6 @@ pub async fn start(config: StubConfig) -> Result<RunningStub, StubError> {
     let stub = Arc::new(stub);
     let router = app(Arc::clone(&stub));
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let https = tls.is_some();
     let stopped = async {
         let _ = rx.await;
     };
@@ -328,7 +330,6 @@ pub async fn start(config: StubConfig) -> Result<RunningStub, StubError> {
         stub,
         shutdown: Some(tx),
         task,
-        https,
     })
 }
 

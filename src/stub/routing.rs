@@ -9,8 +9,8 @@ use serde::Deserialize;
 
 use super::Stub;
 use super::pipeline::{Incoming, Outgoing};
-use super::state::{Direction, JournalEntry, Outcome, journal_text};
-use crate::xml::tree::{self, Element};
+use super::state::{Direction, JournalEntry, Outcome, find_all, journal_text};
+use crate::xml::tree;
 
 /// One route: who (a municipality's CVR or a service agreement) goes where.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -36,21 +36,6 @@ impl Route {
     }
 }
 
-fn find_text(e: &Element, local: &str, depth: usize) -> Option<String> {
-    if depth > 64 {
-        return None;
-    }
-    for c in e.elements() {
-        if c.local == local && c.elements().next().is_none() {
-            return Some(c.text().trim().to_string());
-        }
-        if let Some(t) = find_text(c, local, depth + 1) {
-            return Some(t);
-        }
-    }
-    None
-}
-
 /// The route for this request, if any: the first whose municipality or agreement the
 /// request's security context names. Requests the platform would refuse anyway (DOCTYPE,
 /// not XML) are left to the pipeline.
@@ -67,8 +52,13 @@ pub fn route_for<'s>(stub: &'s Stub, inc: &Incoming) -> Option<(&'s Route, Strin
         return None;
     }
     let root = tree::parse(&inc.body).ok()?;
-    let cvr = find_text(&root, "MunicipalityCVR", 0);
-    let agreement = find_text(&root, "ServiceAgreementUUID", 0).map(|s| s.to_ascii_lowercase());
+    let first = |local: &str| {
+        find_all(&root, local)
+            .first()
+            .map(|e| e.text().trim().to_string())
+    };
+    let cvr = first("MunicipalityCVR");
+    let agreement = first("ServiceAgreementUUID").map(|s| s.to_ascii_lowercase());
     routes.iter().find_map(|r| {
         let by_cvr = r.municipality_cvr.is_some() && r.municipality_cvr == cvr;
         let by_agreement = r

@@ -5,7 +5,7 @@
 use regex::Regex;
 
 use super::{Args, Failure, Outcome, expect_eq};
-use crate::oir::engine::{MessageInfo, check_document};
+use crate::oir::engine::check_document;
 use crate::run::events::Finding as EvFinding;
 use crate::run::message::Message;
 use crate::run::world::{OirWorld, Sent};
@@ -83,7 +83,6 @@ pub fn request_rule(w: &mut OirWorld, a: &Args, expect_rule: bool) -> Outcome {
         path: Some(f.path.clone()),
         line: Some(f.line as usize),
     }));
-    let _ = MessageInfo::default;
     if expect_rule {
         let code = a.cap(0);
         if failing
@@ -145,12 +144,6 @@ pub fn answer_schema_valid(w: &mut OirWorld) -> Outcome {
     ))
 }
 
-fn first_value(m: &Message, paths: &[&str]) -> Option<String> {
-    paths
-        .iter()
-        .find_map(|p| m.values(p).ok().and_then(|v| v.into_iter().next()))
-}
-
 pub fn status(w: &mut OirWorld, a: &Args) -> Outcome {
     let m = w.answer()?;
     if m.fault().is_some() {
@@ -160,9 +153,7 @@ pub fn status(w: &mut OirWorld, a: &Args) -> Outcome {
         )
         .into());
     }
-    let got = first_value(
-        m,
-        &[
+    let got = m.first_of(&[
             "//ForretningsValideringsKode",
             "//TransportValideringsKode",
             "//Status",
@@ -174,21 +165,15 @@ pub fn status(w: &mut OirWorld, a: &Args) -> Outcome {
     expect_eq("status", a.cap(0), &got)
 }
 
-/// Codes an answer carries: fault code, ErrorCode/FejlKode in details and receipts.
-fn codes(m: &Message) -> Vec<String> {
-    let mut v = Vec::new();
-    for p in ["//faultcode", "//Code/Value", "//ErrorCode", "//FejlKode"] {
-        v.extend(m.values(p).unwrap_or_default());
-    }
-    v.iter().map(|c| c.trim().to_string()).collect()
-}
-
 fn fault_summary(m: &Message) -> String {
-    let code = codes(m)
+    let code = m
+        .error_codes()
         .into_iter()
         .filter(|c| !c.contains(':'))
         .collect::<Vec<_>>();
-    let text = first_value(m, &["//faultstring", "//Reason/Text"]).unwrap_or_default();
+    let text = m
+        .first_of(&["//faultstring", "//Reason/Text"])
+        .unwrap_or_default();
     format!(
         "{} {}",
         code.join(", "),
@@ -199,13 +184,15 @@ fn fault_summary(m: &Message) -> String {
 pub fn is_fault(w: &mut OirWorld, a: &Args) -> Outcome {
     let m = w.answer()?;
     if m.fault().is_none() {
-        let status = first_value(m, &["//ForretningsValideringsKode"]).unwrap_or_default();
+        let status = m
+            .first_of(&["//ForretningsValideringsKode"])
+            .unwrap_or_default();
         return Err(format!("the answer is not a SOAP fault (status '{status}')").into());
     }
     match a.opt(0) {
         None => Ok(()),
         Some(code) => {
-            let all = codes(m);
+            let all = m.error_codes();
             let local = |c: &str| c.rsplit(':').next().unwrap_or(c).to_string();
             if all.iter().any(|c| c == code || local(c) == code) {
                 Ok(())
@@ -244,7 +231,7 @@ fn rule_names(code: &str) -> Vec<String> {
 pub fn reports_rule(w: &mut OirWorld, a: &Args, expected: bool) -> Outcome {
     let m = w.answer()?;
     let names = rule_names(a.cap(0));
-    let all = codes(m);
+    let all = m.error_codes();
     let found = all.iter().any(|c| names.contains(c));
     match (found, expected) {
         (true, true) | (false, false) => Ok(()),
@@ -406,11 +393,6 @@ pub fn within(w: &mut OirWorld, a: &Args) -> Outcome {
     }
 }
 
-/// The answer compared without the parts that legitimately differ per answer.
-fn comparable(text: &str) -> String {
-    text.trim().to_string()
-}
-
 pub fn same_answer(w: &mut OirWorld, a: &Args) -> Outcome {
     let name = a.cap(0);
     let now = last(w)?.answer_text().ok_or("there is no answer now")?;
@@ -425,8 +407,8 @@ pub fn same_answer(w: &mut OirWorld, a: &Args) -> Outcome {
         })?;
     expect_eq(
         &format!("answer compared with the answer to '{name}'"),
-        &comparable(&before),
-        &comparable(&now),
+        before.trim(),
+        now.trim(),
     )
 }
 

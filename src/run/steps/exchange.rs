@@ -268,20 +268,12 @@ fn taken(sent: &Sent) -> Result<Taken, String> {
     let Some(m) = &sent.answer else {
         return Err(format!("HTTP {}: the answer is not XML", r.status));
     };
-    let mut codes = Vec::new();
-    for p in ["//faultcode", "//ErrorCode", "//FejlKode"] {
-        codes.extend(m.values(p).unwrap_or_default());
-    }
-    let codes = codes.join(", ");
+    let codes = m.error_codes().join(", ");
     if m.fault().is_some() {
         return Ok(Taken::Refused { fault: true, codes });
     }
-    let status = m
-        .values("//ForretningsValideringsKode")
-        .ok()
-        .and_then(|v| v.into_iter().next())
-        .unwrap_or_default();
-    if matches!(status.as_str(), "AFVIST" | "FEJL") {
+    let status = m.first_of(&["//ForretningsValideringsKode"]);
+    if matches!(status.as_deref(), Some("AFVIST" | "FEJL")) {
         return Ok(Taken::Refused {
             fault: false,
             codes,
