@@ -155,8 +155,54 @@ pub struct Message {
     pub root: Element,
 }
 
+/// Deepest element nesting a message may have (the same bound as the business rules':
+/// real ØiR messages are a few dozen levels deep, and the tree and its paths recurse).
+pub const MAX_DEPTH: usize = crate::oir::engine::MAX_DEPTH;
+
+/// Refuses, before a tree is built, what a hostile peer can send to exhaust the runner: a
+/// DTD (entity expansion, "billion laughs" — SOAP forbids DTDs, so nothing is expanded or
+/// even read) and nesting deeper than [`MAX_DEPTH`]. One pass of quick-xml's raw reader,
+/// which keeps no state per level; well-formedness is left to the parser that follows.
+fn refuse_hostile(bytes: &[u8]) -> Result<(), String> {
+    use quick_xml::events::Event;
+    let input = crate::xml::utf8_input(bytes);
+    let mut r = quick_xml::Reader::from_reader(input.as_ref());
+    let mut depth = 0usize;
+    loop {
+        match r.read_event() {
+            Ok(Event::DocType(d)) => {
+                let name: String = String::from_utf8_lossy(&d)
+                    .trim()
+                    .chars()
+                    .take_while(|c| !c.is_whitespace() && *c != '[')
+                    .take(40)
+                    .collect();
+                return Err(format!(
+                    "it declares a DTD (<!DOCTYPE {name} …>), which SOAP forbids; refused without reading it (no entity is expanded)"
+                ));
+            }
+            Ok(Event::Start(_)) => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(format!(
+                        "elements nest more than {MAX_DEPTH} levels deep (at byte {}); refused",
+                        r.buffer_position()
+                    ));
+                }
+            }
+            Ok(Event::End(_)) => depth = depth.saturating_sub(1),
+            Ok(Event::Eof) | Err(_) => return Ok(()),
+            Ok(_) => {}
+        }
+    }
+}
+
 impl Message {
+    /// Parse a message (a template, an answer, a request a peer sent). A DTD and
+    /// pathological nesting are refused first (see [`refuse_hostile`]); errors name the
+    /// cause and, for XML errors, the line and column.
     pub fn parse(bytes: &[u8]) -> Result<Message, String> {
+        refuse_hostile(bytes)?;
         crate::xml::tree::parse(bytes)
             .map(|root| Message { root })
             .map_err(|e| e.to_string())
@@ -353,6 +399,28 @@ mod tests {
         assert_eq!(again.values("//C").unwrap(), ["2", "9"]);
         assert_eq!(again.count("A").unwrap(), 0);
         assert_eq!(again.values("B/@t").unwrap(), ["y"]);
+    }
+
+    #[test]
+    fn hostile_documents_are_refused_with_their_cause() {
+        let laughs = format!(
+            "<!DOCTYPE r [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"{}\">]><r x=\"&b;\">&b;</r>",
+            "&a;".repeat(10)
+        );
+        let e = Message::parse(laughs.as_bytes()).unwrap_err();
+        assert!(e.contains("DTD (<!DOCTYPE r …>)"), "{e}");
+        let deep = format!(
+            "{}{}",
+            "<d>".repeat(MAX_DEPTH + 1),
+            "</d>".repeat(MAX_DEPTH + 1)
+        );
+        let e = Message::parse(deep.as_bytes()).unwrap_err();
+        assert!(e.contains("more than 256 levels"), "{e}");
+        let fine = format!("{}{}", "<d>".repeat(MAX_DEPTH), "</d>".repeat(MAX_DEPTH));
+        assert!(Message::parse(fine.as_bytes()).is_ok());
+        // Invalid UTF-8 is the parser's finding, with its position.
+        let e = Message::parse(b"<r>ok \xff\xfe</r>").unwrap_err();
+        assert!(e.contains("line 1"), "{e}");
     }
 
     #[test]

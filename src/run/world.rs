@@ -196,6 +196,16 @@ pub struct Sent {
     pub reply: Result<Reply, CallError>,
     /// The answer parsed, when it is XML.
     pub answer: Option<Message>,
+    /// Why the answer could not be parsed (an answer that came but is not XML).
+    pub answer_error: Option<String>,
+}
+
+/// An answer's body parsed: the message, or why it is not one (DTD, depth, not XML).
+pub fn parse_answer(body: &[u8]) -> (Option<Message>, Option<String>) {
+    match Message::parse(body) {
+        Ok(m) => (Some(m), None),
+        Err(e) => (None, Some(e)),
+    }
 }
 
 impl Sent {
@@ -294,9 +304,14 @@ impl OirWorld {
             (Err(e), _) => Err(format!("there is no answer: {e}")),
             (Ok(_), Some(m)) => Ok(m),
             (Ok(r), None) => Err(format!(
-                "the answer (HTTP {}) is not XML: {}",
+                "the answer (HTTP {}, {} bytes) is not XML: {}; it begins: {}",
                 r.status,
-                String::from_utf8_lossy(&r.body)
+                r.body.len(),
+                last.answer_error
+                    .as_deref()
+                    .map(|e| e.chars().take(300).collect::<String>())
+                    .unwrap_or_else(|| "it could not be parsed".into()),
+                String::from_utf8_lossy(&r.body[..r.body.len().min(400)])
                     .chars()
                     .take(200)
                     .collect::<String>()

@@ -8,7 +8,7 @@ use super::{Args, Failure, Outcome};
 use crate::run::events::{Exchange, SubResult};
 use crate::run::message::Message;
 use crate::run::target::{CallError, Reply};
-use crate::run::world::{Draft, OirWorld, Sent};
+use crate::run::world::{Draft, OirWorld, Sent, parse_answer};
 use crate::schema::boundaries::{BoundaryOptions, Expect, boundary_cases};
 
 /// Send a draft to its service on the target; the exchange is recorded on the step.
@@ -37,10 +37,10 @@ async fn call(w: &mut OirWorld, draft: &Draft) -> Result<Sent, String> {
             &w.tenant,
         )
         .await;
-    let answer = reply
-        .as_ref()
-        .ok()
-        .and_then(|r| Message::parse(&r.body).ok());
+    let (answer, answer_error) = match &reply {
+        Ok(r) => parse_answer(&r.body),
+        Err(_) => (None, None),
+    };
     w.step.exchanges.push(exchange_record(
         "outbound",
         &operation,
@@ -54,6 +54,7 @@ async fn call(w: &mut OirWorld, draft: &Draft) -> Result<Sent, String> {
         request_xml,
         reply,
         answer,
+        answer_error,
     })
 }
 
@@ -186,10 +187,13 @@ fn adopt(w: &mut OirWorld, op: &str, entry: &serde_json::Value, direction: &str)
         .exchanges
         .push(exchange_record(direction, op, &url, None, &request, &reply));
     w.draft = Some(draft.clone());
+    let (answer, answer_error) = match response.as_deref() {
+        Some(r) => parse_answer(r.as_bytes()),
+        None => (None, None),
+    };
     w.last = Some(Sent {
-        answer: response
-            .as_deref()
-            .and_then(|r| Message::parse(r.as_bytes()).ok()),
+        answer,
+        answer_error,
         draft,
         request_xml: request,
         reply,

@@ -148,6 +148,7 @@ pub async fn callback_for_request(w: &mut OirWorld, a: &Args) -> Outcome {
             elapsed: Duration::ZERO,
         }),
         answer: None,
+        answer_error: None,
     });
     Ok(())
 }
