@@ -134,3 +134,36 @@ fn routes_are_checked_when_the_config_is_read() {
     .unwrap();
     assert_eq!(c.routes[0].municipality_cvr.as_deref(), Some("29189846"));
 }
+
+/// A request nested 9,997 levels deep (under the tokenizer's own limit of 10,000) at a stub
+/// with routes: refused as SP-XML-003 like anywhere else, and the stub lives on. Before the
+/// routing looked at the depth, building its tree for the route lookup overflowed the
+/// worker's stack and aborted the whole process.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pathologically_deep_request_at_a_routing_stub_is_refused_not_a_crash() {
+    let platform = start(StubConfig {
+        routes: vec![Route {
+            municipality_cvr: None,
+            service_agreement: Some(AGREEMENT.into()),
+            target: "http://127.0.0.1:9".into(),
+        }],
+        ..local()
+    })
+    .await
+    .unwrap();
+    let url = platform.url();
+    let depth = 9_997;
+    let deep = format!(
+        "<soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\"><soapenv:Body>{}{}</soapenv:Body></soapenv:Envelope>",
+        "<d>".repeat(depth),
+        "</d>".repeat(depth)
+    );
+    let (status, routed, body) = post(&url, deep).await;
+    assert_eq!((status, routed), (500, None), "{body}");
+    assert!(body.contains("SP-XML-003"), "{body}");
+    // Still serving.
+    let (status, _, body) = post(&url, "<not-soap/>".into()).await;
+    assert_eq!(status, 500, "{body}");
+    assert!(body.contains("SP-SOAP-001"), "{body}");
+    platform.shutdown().await.unwrap();
+}

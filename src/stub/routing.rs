@@ -51,6 +51,11 @@ pub fn route_for<'s>(stub: &'s Stub, inc: &Incoming) -> Option<(&'s Route, Strin
     {
         return None;
     }
+    // Nor one nested deeper than the platform accepts (SP-XML-003): the tree's drop recurses
+    // per level, and a 10,000-deep request overflowed a worker's stack and killed the stub.
+    if crate::oir::message::max_depth(&inc.body).is_none_or(|d| d > crate::oir::engine::MAX_DEPTH) {
+        return None;
+    }
     let root = tree::parse(&inc.body).ok()?;
     let first = |local: &str| {
         find_all(&root, local)
