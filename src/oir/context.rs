@@ -57,10 +57,15 @@ pub enum Seen {
     Conflict(String),
 }
 
-/// The IDs already received with the hash of the content each identified.
+/// The IDs already received with the hash of the content each identified. With a limit
+/// (the stub's state window) only the newest IDs are kept.
 #[derive(Debug, Clone, Default)]
 pub struct IdStore {
     ids: HashMap<String, String>,
+    /// Insertion order, kept only when there is a limit.
+    order: std::collections::VecDeque<String>,
+    /// 0 = keep every ID.
+    limit: usize,
 }
 
 impl IdStore {
@@ -75,9 +80,40 @@ impl IdStore {
     /// Remember an accepted ID (the first content wins: a later conflicting message is
     /// rejected, so it never replaces what was accepted).
     pub fn record(&mut self, id: &str, hash: &str) {
-        self.ids
-            .entry(norm_uuid(id))
-            .or_insert_with(|| hash.to_string());
+        let key = norm_uuid(id);
+        if self.ids.contains_key(&key) {
+            return;
+        }
+        if self.limit > 0 {
+            self.order.push_back(key.clone());
+        }
+        self.ids.insert(key, hash.to_string());
+        self.trim();
+    }
+
+    /// Keep only the newest `limit` IDs from now on (0 = all).
+    pub fn set_limit(&mut self, limit: usize) {
+        if limit > 0 && self.limit == 0 {
+            let mut keys: Vec<String> = self.ids.keys().cloned().collect();
+            keys.sort();
+            self.order = keys.into();
+        }
+        self.limit = limit;
+        if limit == 0 {
+            self.order.clear();
+        }
+        self.trim();
+    }
+
+    fn trim(&mut self) {
+        while self.limit > 0 && self.ids.len() > self.limit {
+            match self.order.pop_front() {
+                Some(old) => {
+                    self.ids.remove(&old);
+                }
+                None => break,
+            }
+        }
     }
 
     pub fn len(&self) -> usize {

@@ -70,6 +70,7 @@ impl Engine {
             direction: info.direction,
             findings: Vec::new(),
             sent: Default::default(),
+            id_keys: None,
         };
         checks::finans::check(&mut run);
         checks::sortiment::check(&mut run);
@@ -78,10 +79,11 @@ impl Engine {
         checks::faktura::check(&mut run);
         checks::idempotens::check(&mut run);
         let mut findings = run.findings;
+        let known = run.id_keys;
         findings.sort_by(|a, b| (a.line, a.column, &a.rule).cmp(&(b.line, b.column, &b.rule)));
         let request = !matches!(info.direction, Some(Direction::Response | Direction::Fault));
         if request && !finding::any_failing(&findings) {
-            checks::idempotens::record(&msg, &mut ctx.seen);
+            checks::idempotens::record(&msg, known, &mut ctx.seen);
         }
         findings
     }
@@ -111,7 +113,7 @@ impl Engine {
                 file: p.display().to_string(),
                 message: e.to_string(),
             })?;
-            checks::idempotens::record(&Message::new(&root), &mut ctx.seen);
+            checks::idempotens::record(&Message::new(&root), None, &mut ctx.seen);
         }
         Ok(())
     }

@@ -6,6 +6,8 @@
 //! service packs name their namespaces per service, so a rule about `Finanspostering`
 //! applies whatever the namespace.
 
+use std::collections::HashMap;
+
 use crate::schema::validate::{SOAP11_NS, SOAP12_NS};
 use crate::xml::tree::{self, Element};
 use crate::xml::{Pos, XmlError};
@@ -18,7 +20,9 @@ pub struct Node<'a> {
     pub el: &'a Element,
     pub parent: Option<NodeId>,
     pub children: Vec<NodeId>,
-    pub path: String,
+    /// Position among the parent's children with the same prefixed name (1-based); the
+    /// path is built from it only when a finding needs one.
+    pub nth: usize,
 }
 
 #[derive(Debug)]
@@ -34,11 +38,8 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
     tree::parse(bytes)
 }
 
-fn qname(e: &Element) -> String {
-    match &e.prefix {
-        Some(p) => format!("{p}:{}", e.local),
-        None => e.local.clone(),
-    }
+fn same_qname(a: &Element, b: &Element) -> bool {
+    a.local == b.local && a.prefix == b.prefix
 }
 
 impl<'a> Message<'a> {
@@ -48,7 +49,7 @@ impl<'a> Message<'a> {
             payloads: Vec::new(),
             soap: false,
         };
-        let root_id = m.add(root, None, format!("/{}", qname(root)));
+        let root_id = m.add(root, None);
         let soap_ns = root
             .ns
             .as_deref()
@@ -72,46 +73,56 @@ impl<'a> Message<'a> {
     }
 
     /// Iterative so a deeply nested document cannot overflow the stack.
-    fn add(&mut self, root: &'a Element, parent: Option<NodeId>, path: String) -> NodeId {
-        let mut stack = vec![(root, parent, path)];
+    fn add(&mut self, root: &'a Element, parent: Option<NodeId>) -> NodeId {
+        let mut stack = vec![(root, parent, 1)];
         let mut first = None;
-        while let Some((el, parent, path)) = stack.pop() {
+        while let Some((el, parent, nth)) = stack.pop() {
             let id = self.nodes.len();
             first.get_or_insert(id);
             self.nodes.push(Node {
                 el,
                 parent,
                 children: Vec::new(),
-                path: path.clone(),
+                nth,
             });
             if let Some(p) = parent {
                 self.nodes[p].children.push(id);
             }
             // Sibling positions count children with the same prefixed name, as the
-            // validator does; `[1]` is left out.
-            let mut counts: Vec<(String, usize)> = Vec::new();
-            let mut kids = Vec::new();
+            // validator does.
+            let start = stack.len();
+            let mut counts: Vec<(&Element, usize)> = Vec::new();
+            let mut many: HashMap<(Option<&str>, &str), usize> = HashMap::new();
             for c in el.elements() {
-                let q = qname(c);
-                let n = match counts.iter_mut().find(|(k, _)| *k == q) {
-                    Some((_, n)) => {
-                        *n += 1;
-                        *n
+                // A short list of distinct names is the normal case; a map keeps a
+                // hostile document with thousands of distinct siblings linear.
+                let n = if counts.len() < 32 {
+                    match counts.iter_mut().find(|(k, _)| same_qname(k, c)) {
+                        Some((_, n)) => {
+                            *n += 1;
+                            *n
+                        }
+                        None => {
+                            counts.push((c, 1));
+                            1
+                        }
                     }
-                    None => {
-                        counts.push((q.clone(), 1));
-                        1
-                    }
-                };
-                let p = if n > 1 {
-                    format!("{path}/{q}[{n}]")
                 } else {
-                    format!("{path}/{q}")
+                    let n = many
+                        .entry((c.prefix.as_deref(), c.local.as_str()))
+                        .or_insert_with(|| {
+                            counts
+                                .iter()
+                                .find(|(k, _)| same_qname(k, c))
+                                .map_or(0, |(_, n)| *n)
+                        });
+                    *n += 1;
+                    *n
                 };
-                kids.push((c, Some(id), p));
+                stack.push((c, Some(id), n));
             }
             // Reverse so children are numbered in document order.
-            stack.extend(kids.into_iter().rev());
+            stack[start..].reverse();
         }
         first.unwrap_or(0)
     }
@@ -120,8 +131,28 @@ impl<'a> Message<'a> {
         self.nodes[id].el
     }
 
-    pub fn path(&self, id: NodeId) -> &str {
-        &self.nodes[id].path
+    /// The node's path, written as schema findings write it (`[1]` left out).
+    pub fn path(&self, id: NodeId) -> String {
+        let mut chain = Vec::new();
+        let mut at = Some(id);
+        while let Some(n) = at {
+            chain.push(n);
+            at = self.nodes[n].parent;
+        }
+        let mut s = String::new();
+        for n in chain.into_iter().rev() {
+            let node = &self.nodes[n];
+            s.push('/');
+            if let Some(p) = &node.el.prefix {
+                s.push_str(p);
+                s.push(':');
+            }
+            s.push_str(&node.el.local);
+            if node.nth > 1 {
+                s.push_str(&format!("[{}]", node.nth));
+            }
+        }
+        s
     }
 
     pub fn pos(&self, id: NodeId) -> Pos {

@@ -151,15 +151,12 @@ async fn journal(State(stub): State<Arc<Stub>>, t: Tenant, RawQuery(q): RawQuery
     let since = query_num(q.as_deref(), "since").unwrap_or(0);
     let limit = query_num(q.as_deref(), "limit").map_or(usize::MAX, |l| l as usize);
     let entries = stub.with_tenant(t.name(), |s| {
-        let mut v: Vec<_> = s
-            .journal
-            .iter()
-            .filter(|e| e.seq > since)
-            .cloned()
-            .collect();
+        let mut v: Vec<_> = s.journal.iter().filter(|e| e.seq > since).collect();
         v.sort_by_key(|e| e.seq);
         v.truncate(limit);
-        v
+        v.into_iter()
+            .map(|e| e.clone().masked(|t| stub.mask(t)))
+            .collect::<Vec<_>>()
     });
     Json(json!({ "entries": entries }))
 }
@@ -169,7 +166,12 @@ async fn journal_entry(
     t: Tenant,
     UrlPath(seq): UrlPath<u64>,
 ) -> Response {
-    match stub.with_tenant(t.name(), |s| s.journal.iter().find(|e| e.seq == seq).cloned()) {
+    match stub.with_tenant(t.name(), |s| {
+        s.journal
+            .iter()
+            .find(|e| e.seq == seq)
+            .map(|e| e.clone().masked(|t| stub.mask(t)))
+    }) {
         Some(e) => Json(e).into_response(),
         None => (
             StatusCode::NOT_FOUND,
@@ -185,6 +187,7 @@ fn account_json(k: &str, a: &super::state::LedgerAccount) -> Value {
         "titel": a.title,
         "saldo": fmt_amount(&a.balance),
         "posteringer": a.postings,
+        "posteringer_i_alt": a.postings_total,
     })
 }
 
@@ -201,6 +204,7 @@ async fn ledger(State(stub): State<Arc<Stub>>, t: Tenant) -> Json<Value> {
             "konti": accounts,
             "netto": fmt_amount(&net),
             "bilag": s.vouchers,
+            "bilag_i_alt": s.vouchers_total,
         })
     });
     masked(&stub, v)
@@ -278,6 +282,7 @@ async fn state(State(stub): State<Arc<Stub>>, t: Tenant) -> Json<Value> {
             "faktura_modtaget": s.invoices,
             "indbetalinger": s.payments,
             "bilag": s.vouchers,
+            "bilag_i_alt": s.vouchers_total,
             "sete_id": s.ctx.seen.len(),
             "svar_gemt": s.answers.len(),
             "journal": s.journal.len(),

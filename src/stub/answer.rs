@@ -106,10 +106,13 @@ pub fn generated(
 
 /// Local-name path of an element below the payload, with positions among same-named
 /// siblings.
-type Path = Vec<(String, usize)>;
+pub type Path = Vec<(String, usize)>;
+
+/// Leaves of an example request: (local name, text) → first path.
+pub type EchoIndex = HashMap<(String, String), Path>;
 
 /// Leaves of the example request: (local name, text) → first path.
-fn leaf_index(payload: &Element) -> HashMap<(String, String), Path> {
+pub fn leaf_index(payload: &Element) -> EchoIndex {
     let mut out = HashMap::new();
     let mut stack: Vec<(&Element, Path)> = vec![(payload, Vec::new())];
     while let Some((e, path)) = stack.pop() {
@@ -226,13 +229,8 @@ pub fn accepted(
     fx: &Effects,
 ) -> Element {
     let mut env = template.clone();
-    let echo = entry
-        .example_request
-        .as_deref()
-        .map(leaf_index)
-        .unwrap_or_default();
     if let Some(payload) = payload_mut(&mut env) {
-        fill(payload, &echo, req, seed);
+        fill(payload, &entry.echo, req, seed);
         if !fx.applied.is_empty() {
             apply_payments(payload, fx);
         }

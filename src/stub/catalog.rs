@@ -24,6 +24,9 @@ pub struct OpEntry {
     pub example_rejection: Option<Arc<Element>>,
     /// File names, for the admin API.
     pub example_files: Vec<String>,
+    /// The example request's leaves by (name, text): which answer values echo the request.
+    /// Built once here, not per request.
+    pub echo: super::answer::EchoIndex,
 }
 
 /// One endpoint: a WSDL service port path and the operations bound there.
@@ -316,9 +319,14 @@ fn entry_for(op: &Operation, examples: &[Example]) -> OpEntry {
         .find(|e| !e.file.to_ascii_lowercase().contains("afvist"));
     let mut example_files: Vec<String> = request.iter().map(|e| e.file.clone()).collect();
     example_files.extend(responses.iter().map(|e| e.file.clone()));
+    let example_request = request.and_then(|e| body_payload(&e.envelope).cloned().map(Arc::new));
     OpEntry {
         op: op.clone(),
-        example_request: request.and_then(|e| body_payload(&e.envelope).cloned().map(Arc::new)),
+        echo: example_request
+            .as_deref()
+            .map(super::answer::leaf_index)
+            .unwrap_or_default(),
+        example_request,
         example_response: response.map(|e| Arc::clone(&e.envelope)),
         example_rejection: rejection.map(|e| Arc::clone(&e.envelope)),
         example_files,

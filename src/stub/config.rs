@@ -13,6 +13,8 @@
 //!   context: start.context.yaml     # initial state (kontekst format of the rule examples)
 //!   max_body_bytes: 10485760
 //!   journal_limit: 1000
+//!   state_window: 10000             # messages remembered for resends and duplicate-ID rules;
+//!                                   # vouchers and postings listed (balances stay exact); 0 = all
 //!   validate_answers: true          # default: on in debug builds
 //!   state: stub-state.db            # SQLite persistence (like --state)
 //!   unmasked_journal: false         # true: CPR numbers in clear in journal and admin output
@@ -45,6 +47,8 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8088";
 /// Requests above this size are refused with 413 before they are parsed.
 pub const DEFAULT_MAX_BODY: usize = 10 * 1024 * 1024;
 pub const DEFAULT_JOURNAL_LIMIT: usize = 1000;
+/// Messages whose answers and IDs the stub remembers (memory stays bounded under load).
+pub const DEFAULT_STATE_WINDOW: usize = 10_000;
 pub const DEFAULT_CALLBACK_RETRIES: u32 = 3;
 pub const DEFAULT_CALLBACK_BACKOFF_MS: u64 = 200;
 
@@ -67,6 +71,10 @@ pub struct StubConfig {
     pub state_file: Option<PathBuf>,
     pub max_body_bytes: usize,
     pub journal_limit: usize,
+    /// The newest messages remembered: answers for resends, IDs for the duplicate rules,
+    /// vouchers and postings listed by the admin API (balances and totals stay exact).
+    /// 0 = everything (memory grows with every accepted message).
+    pub state_window: usize,
     /// Validate every answer against the contract before sending it (journaled, and a
     /// header `x-oir-answer-valid: false` when it fails).
     pub validate_answers: bool,
@@ -110,6 +118,7 @@ impl Default for StubConfig {
             state_file: None,
             max_body_bytes: DEFAULT_MAX_BODY,
             journal_limit: DEFAULT_JOURNAL_LIMIT,
+            state_window: DEFAULT_STATE_WINDOW,
             validate_answers: cfg!(debug_assertions),
             overrides: Vec::new(),
             callbacks: BTreeMap::new(),
@@ -186,6 +195,7 @@ struct RawConfig {
     max_body_bytes: Option<usize>,
     #[serde(default)]
     journal_limit: Option<usize>,
+    state_window: Option<usize>,
     #[serde(default)]
     validate_answers: Option<bool>,
     #[serde(default)]
@@ -276,6 +286,9 @@ impl StubConfig {
         c.state_file = r.state.as_ref().map(at);
         if let Some(m) = r.max_body_bytes {
             c.max_body_bytes = m;
+        }
+        if let Some(w) = r.state_window {
+            c.state_window = w;
         }
         if let Some(j) = r.journal_limit {
             c.journal_limit = j;

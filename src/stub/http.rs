@@ -128,9 +128,22 @@ async fn endpoint(State(stub): State<Arc<Stub>>, req: Request) -> Response {
         let route = route.clone();
         return respond(super::routing::forward(&stub, &inc, &route, &why).await);
     }
-    // Validation and rules are CPU work: keep them off the I/O threads.
-    let s = Arc::clone(&stub);
-    match tokio::task::spawn_blocking(move || pipeline::handle(&s, inc)).await {
+    // Validation and rules are CPU work. A message of ordinary size takes microseconds:
+    // it is handled right here (a hand-over to the blocking pool would cost more than the
+    // work). Large messages and durable writes (SQLite commits) go to the blocking pool so
+    // the I/O threads keep serving.
+    let handled = if inc.body.len() <= INLINE_BODY_BYTES && !stub.persistent() {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            pipeline::handle(&stub, inc)
+        }))
+        .map_err(|p| panic_text(p.as_ref()))
+    } else {
+        let s = Arc::clone(&stub);
+        tokio::task::spawn_blocking(move || pipeline::handle(&s, inc))
+            .await
+            .map_err(|e| e.to_string())
+    };
+    match handled {
         Ok(mut o) => {
             for p in std::mem::take(&mut o.callbacks) {
                 tokio::spawn(super::callbacks::deliver(Arc::clone(&stub), p));
@@ -150,6 +163,16 @@ async fn endpoint(State(stub): State<Arc<Stub>>, req: Request) -> Response {
                 .envelope(SoapVersion::Soap11),
         ),
     }
+}
+
+/// Bodies up to this size are handled on the I/O thread that read them.
+const INLINE_BODY_BYTES: usize = 256 * 1024;
+
+fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| (*s).to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".into())
 }
 
 /// `http://host:port` as the client addressed the stub (the Host header when it is a

@@ -140,6 +140,7 @@ impl Stub {
             Some(p) => Some(persist::Store::open(p)?),
             None => None,
         };
+        initial.seen.set_limit(config.state_window);
         let mut tenants = match &store {
             Some(st) => st.load(&initial)?,
             None => HashMap::new(),

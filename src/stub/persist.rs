@@ -113,7 +113,7 @@ impl Store {
             out.insert(tenant, snap.into_state(initial.today)?);
         }
         let mut st = conn
-            .prepare("SELECT tenant, key, hash, status, content_type, body, journal FROM answers")
+            .prepare("SELECT tenant, key, hash, status, content_type, body, journal FROM answers ORDER BY journal")
             .map_err(err)?;
         let rows = st
             .query_map([], |r| {
@@ -134,8 +134,7 @@ impl Store {
             let (tenant, key, cached) = row.map_err(err)?;
             out.entry(tenant)
                 .or_insert_with(|| State::new(initial.clone()))
-                .answers
-                .insert(key, cached);
+                .remember_answer(key, cached);
         }
         Ok(out)
     }
@@ -202,6 +201,8 @@ struct Snapshot {
     seen: Vec<(String, String)>,
     ledger: BTreeMap<String, SLedger>,
     vouchers: Vec<Voucher>,
+    #[serde(default)]
+    vouchers_total: u64,
     payments: Vec<Payment>,
     invoices: Vec<Invoice>,
     parents: BTreeMap<String, String>,
@@ -229,6 +230,8 @@ struct SLedger {
     title: Option<String>,
     balance: String,
     postings: Vec<LedgerPosting>,
+    #[serde(default)]
+    postings_total: u64,
 }
 
 fn amount(s: &Option<String>) -> Result<Option<Decimal>, PersistError> {
@@ -292,11 +295,13 @@ impl Snapshot {
                             title: l.title.clone(),
                             balance: l.balance.to_string(),
                             postings: l.postings.clone(),
+                            postings_total: l.postings_total,
                         },
                     )
                 })
                 .collect(),
             vouchers: s.vouchers.clone(),
+            vouchers_total: s.vouchers_total,
             payments: s.payments.clone(),
             invoices: s.invoices.clone(),
             parents: s
@@ -353,10 +358,12 @@ impl Snapshot {
                 LedgerAccount {
                     title: l.title,
                     balance,
+                    postings_total: l.postings_total.max(l.postings.len() as u64),
                     postings: l.postings,
                 },
             );
         }
+        s.vouchers_total = self.vouchers_total.max(self.vouchers.len() as u64);
         s.vouchers = self.vouchers;
         s.payments = self.payments;
         s.invoices = self.invoices;

@@ -17,13 +17,12 @@ use super::soap::{
 };
 use super::state::{
     ApplyOptions, Cached, Direction as Way, Effects, FindingView, JournalEntry, Outcome,
-    journal_text, text_of,
+    journal_text, journal_text_owned, text_of,
 };
 use super::xmlout::document;
 use crate::oir::context::content_hash_skipping;
 use crate::oir::engine::{MAX_DEPTH, MessageInfo};
 use crate::oir::finding::{self, Finding};
-use crate::oir::message::max_depth;
 use crate::oir::sortiment::norm_uuid;
 use crate::schema::validate::{SOAP11_NS, SOAP12_NS};
 use crate::schema::wsdl::{Direction, SoapVersion};
@@ -90,10 +89,10 @@ pub fn handle(stub: &Stub, inc: Incoming) -> Outgoing {
     };
     let mut out = exchange(stub, &inc, &mut v);
     let duration_us = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
-    let mask = |t: String| stub.mask(&t).into_owned();
-    for f in &mut v.findings {
-        f.message = mask(std::mem::take(&mut f.message));
-    }
+    // Kept as exchanged; masked when read (`JournalEntry::masked`).
+    let request_bytes = inc.oversized.unwrap_or(inc.body.len());
+    let request = journal_text_owned(inc.body);
+    let response = journal_text(&out.body);
     stub.with_tenant(&inc.tenant, |s| {
         let outcome = v.outcome.unwrap_or(Outcome::Fault);
         out.headers.push(("x-oir-journal".into(), seq.to_string()));
@@ -111,8 +110,8 @@ pub fn handle(stub: &Stub, inc: Incoming) -> Outgoing {
             direction: Way::Inbound,
             received,
             duration_us,
-            method: inc.method.clone(),
-            path: inc.path.clone(),
+            method: inc.method,
+            path: inc.path,
             service: v.service.take(),
             operation: v.operation.take(),
             soap_action: v.soap_action.take(),
@@ -120,18 +119,12 @@ pub fn handle(stub: &Stub, inc: Incoming) -> Outgoing {
             outcome,
             fault_code: v.fault_code.take(),
             findings: std::mem::take(&mut v.findings),
-            effects: std::mem::take(&mut v.effects)
-                .into_iter()
-                .map(mask)
-                .collect(),
+            effects: std::mem::take(&mut v.effects),
             answer_valid: v.answer_valid,
-            answer_findings: std::mem::take(&mut v.answer_findings)
-                .into_iter()
-                .map(mask)
-                .collect(),
-            request_bytes: inc.oversized.unwrap_or(inc.body.len()),
-            request: mask(journal_text(&inc.body)),
-            response: mask(journal_text(&out.body)),
+            answer_findings: std::mem::take(&mut v.answer_findings),
+            request_bytes,
+            request,
+            response,
         };
         s.push_journal(entry, stub.config.journal_limit);
     });
@@ -241,17 +234,17 @@ fn exchange(stub: &Stub, inc: &Incoming, v: &mut Verdict) -> Outgoing {
         );
         return fault_out(500, soap, &f, v);
     }
-    if max_depth(&inc.body).is_some_and(|d| d > MAX_DEPTH) {
-        let f = platform(
-            Some(svc),
-            "SP-XML-003",
-            format!("Beskeden har elementer indlejret mere end {MAX_DEPTH} niveauer."),
-        );
-        return fault_out(500, soap, &f, v);
-    }
-    let root = match tree::parse(&inc.body) {
+    let root = match tree::parse_bounded(&inc.body, MAX_DEPTH) {
         Ok(r) => r,
-        Err(e) => {
+        Err(tree::Bounded::TooDeep(_)) => {
+            let f = platform(
+                Some(svc),
+                "SP-XML-003",
+                format!("Beskeden har elementer indlejret mere end {MAX_DEPTH} niveauer."),
+            );
+            return fault_out(500, soap, &f, v);
+        }
+        Err(tree::Bounded::Xml(e)) => {
             let f = platform(
                 Some(svc),
                 "SP-XML-001",
@@ -771,8 +764,11 @@ fn soap_call(
                 body: body.clone(),
                 journal: v.seq,
             };
-            state.answers.insert(k.clone(), c.clone());
+            state.remember_answer(k.clone(), c.clone());
             cached = Some((k, c));
+        }
+        if !failing {
+            state.keep_window(stub.config.state_window);
         }
         let pending = if failing {
             Vec::new()
@@ -796,7 +792,7 @@ fn soap_call(
             cached.as_ref().map(|(k, c)| (k.as_str(), c)),
         ) {
             if let Some((k, _)) = &cached {
-                state.answers.remove(k);
+                state.forget_answer(k);
             }
             let f = Fault::server(
                 "STUB-PERSIST",

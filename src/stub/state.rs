@@ -37,8 +37,12 @@ pub struct LedgerPosting {
 #[derive(Debug, Clone)]
 pub struct LedgerAccount {
     pub title: Option<String>,
+    /// Exact: every posting ever booked counts, also those no longer listed.
     pub balance: Decimal,
+    /// The newest postings (the state window keeps the list bounded).
     pub postings: Vec<LedgerPosting>,
+    /// Postings booked in all.
+    pub postings_total: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -185,6 +189,27 @@ pub struct JournalEntry {
     pub response: String,
 }
 
+impl JournalEntry {
+    /// The entry as it may be shown: CPR numbers masked in every text. The journal keeps
+    /// what was exchanged and masks when it is read, so the hot path does not scan every
+    /// message for CPR numbers that nobody may ever look at.
+    pub fn masked(mut self, mask: impl Fn(&str) -> std::borrow::Cow<'_, str>) -> JournalEntry {
+        let m = |t: &mut String| {
+            if let std::borrow::Cow::Owned(o) = mask(t) {
+                *t = o;
+            }
+        };
+        for f in &mut self.findings {
+            m(&mut f.message);
+        }
+        self.effects.iter_mut().for_each(m);
+        self.answer_findings.iter_mut().for_each(m);
+        m(&mut self.request);
+        m(&mut self.response);
+        self
+    }
+}
+
 /// Bodies longer than this are cut in the journal (the limit on requests is larger).
 pub const JOURNAL_BODY_LIMIT: usize = 64 * 1024;
 
@@ -195,6 +220,18 @@ pub fn journal_text(bytes: &[u8]) -> String {
         s.push_str(&format!("… [{} bytes in all]", bytes.len()));
     }
     s
+}
+
+/// [`journal_text`] of a body the caller gives up: no copy when it is short UTF-8.
+pub fn journal_text_owned(bytes: Vec<u8>) -> String {
+    if bytes.len() <= JOURNAL_BODY_LIMIT {
+        match String::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        }
+    } else {
+        journal_text(&bytes)
+    }
 }
 
 /// What an accepted request did (for the answer and the journal).
@@ -215,8 +252,12 @@ pub struct State {
     pub invoices: Vec<Invoice>,
     /// Delfordring → its fordring (for payments).
     pub parents: HashMap<String, String>,
-    /// Normalised BeskedUUID → the answer given.
+    /// Normalised BeskedUUID → the answer given (the newest, see [`State::keep_window`]).
     pub answers: HashMap<String, Cached>,
+    /// Keys of `answers`, oldest first.
+    pub answer_order: VecDeque<String>,
+    /// Vouchers booked in all (`vouchers` lists the newest).
+    pub vouchers_total: u64,
     pub journal: VecDeque<JournalEntry>,
     pub next_seq: u64,
     /// Callbacks planned and made (not persisted).
@@ -241,10 +282,58 @@ impl State {
             invoices: Vec::new(),
             parents: HashMap::new(),
             answers: HashMap::new(),
+            answer_order: VecDeque::new(),
+            vouchers_total: 0,
             journal: VecDeque::new(),
             next_seq: 1,
             callbacks: Vec::new(),
             next_callback: 1,
+        }
+    }
+
+    /// Remember the answer to a message for resends.
+    pub fn remember_answer(&mut self, key: String, c: Cached) {
+        if self.answers.insert(key.clone(), c).is_none() {
+            self.answer_order.push_back(key);
+        }
+    }
+
+    /// Forget a remembered answer (its message was not durably accepted after all).
+    pub fn forget_answer(&mut self, key: &str) {
+        if self.answers.remove(key).is_some()
+            && let Some(i) = self.answer_order.iter().rposition(|k| k == key)
+        {
+            self.answer_order.remove(i);
+        }
+    }
+
+    /// Bound what grows with every accepted message to the newest `window` messages: the
+    /// answers kept for resends, the IDs the duplicate rules know, the vouchers and each
+    /// account's postings listed. Balances and totals stay exact. 0 = keep everything.
+    /// Lists are cut in batches (at 1/8 over the window) so the cost is spread.
+    pub fn keep_window(&mut self, window: usize) {
+        self.ctx.seen.set_limit(window);
+        if window == 0 {
+            return;
+        }
+        while self.answers.len() > window {
+            match self.answer_order.pop_front() {
+                Some(k) => {
+                    self.answers.remove(&k);
+                }
+                None => break,
+            }
+        }
+        let slack = window + window / 8;
+        if self.vouchers.len() > slack {
+            let cut = self.vouchers.len() - window;
+            self.vouchers.drain(..cut);
+        }
+        for acc in self.ledger.values_mut() {
+            if acc.postings.len() > slack {
+                let cut = acc.postings.len() - window;
+                acc.postings.drain(..cut);
+            }
         }
     }
 
@@ -372,8 +461,10 @@ impl State {
                     title,
                     balance: Decimal::ZERO,
                     postings: Vec::new(),
+                    postings_total: 0,
                 });
             acc.balance = &acc.balance + &amount;
+            acc.postings_total += 1;
             acc.postings.push(LedgerPosting {
                 bilag: bilag_id.clone(),
                 postering: text_of(p, "FinansposteringUUID"),
@@ -392,6 +483,7 @@ impl State {
             postings.len(),
             konti.len()
         ));
+        self.vouchers_total += 1;
         self.vouchers.push(Voucher {
             bilag: bilag_id,
             bilagsdato: text_of(bilag, "Bilagsdato"),
@@ -591,7 +683,59 @@ pub fn text_of(e: &Element, local: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::oir::context::Seen;
     use crate::xml::tree::parse;
+
+    #[test]
+    fn the_state_window_bounds_memory_but_keeps_balances_and_totals_exact() {
+        let engine = Engine::with_default_data().unwrap();
+        let mut s = State::new(Context::new(Date::new(2025, 6, 30).unwrap()));
+        let window = 8;
+        for i in 0..100u32 {
+            let bilag = parse(
+                format!(
+                    r#"<R xmlns="urn:x"><Finansbilag><FinansbilagUUID>fb{i}</FinansbilagUUID>
+<Finanspostering><Beloeb>{i}.50</Beloeb><Kontering><Art>a1000000-0000-4000-8000-000000000001</Art><Funktion>f1000000-0000-4000-8000-000000000001</Funktion></Kontering></Finanspostering>
+<Finanspostering><Beloeb>-{i}.50</Beloeb><Kontering><Art>a1000000-0000-4000-8000-000000000004</Art><Funktion>f1000000-0000-4000-8000-000000000003</Funktion></Kontering></Finanspostering>
+</Finansbilag></R>"#
+                )
+                .as_bytes(),
+            )
+            .unwrap();
+            s.apply(&bilag, None, &engine, u64::from(i), &ApplyOptions::default());
+            s.ctx.seen.record(&format!("id-{i}"), "sha256:x");
+            let c = Cached {
+                hash: format!("h{i}"),
+                status: 200,
+                content_type: "text/xml".into(),
+                body: b"<a/>".to_vec(),
+                journal: u64::from(i),
+            };
+            s.remember_answer(format!("id-{i}"), c);
+            s.keep_window(window);
+            assert!(s.answers.len() <= window && s.ctx.seen.len() <= window);
+            assert!(s.vouchers.len() <= window + window / 8);
+        }
+        // The newest are kept, the oldest forgotten.
+        assert!(s.answers.contains_key("id-99") && !s.answers.contains_key("id-0"));
+        assert_eq!(s.ctx.seen.check("id-99", "sha256:x"), Seen::Resend);
+        assert_eq!(s.ctx.seen.check("id-0", "sha256:x"), Seen::New);
+        assert_eq!(s.vouchers.last().unwrap().bilag.as_deref(), Some("fb99"));
+        // Balances and totals count every posting ever booked.
+        assert_eq!(s.vouchers_total, 100);
+        let total: u64 = s.ledger.values().map(|a| a.postings_total).sum();
+        assert_eq!(total, 200);
+        let balances: Vec<String> = s.ledger.values().map(|a| fmt_amount(&a.balance)).collect();
+        // 0.50 + 1.50 + … + 99.50 = 5000.00 on each side.
+        assert_eq!(balances.len(), 2);
+        assert!(balances.contains(&"5000.00".to_string()), "{balances:?}");
+        assert!(balances.contains(&"-5000.00".to_string()), "{balances:?}");
+        assert!(s.ledger.values().all(|a| a.postings.len() <= window + window / 8));
+        // A forgotten answer leaves its order too.
+        s.forget_answer("id-99");
+        assert!(!s.answers.contains_key("id-99"));
+        assert!(!s.answer_order.iter().any(|k| k == "id-99"));
+    }
 
     #[test]
     fn books_a_voucher_and_pays_a_claim() {

@@ -110,22 +110,56 @@ impl Element {
 
 /// Parse a whole document into a tree (for contract documents, which are small).
 pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
+    match parse_bounded(bytes, usize::MAX) {
+        Ok(e) => Ok(e),
+        Err(Bounded::Xml(e)) => Err(e),
+        Err(Bounded::TooDeep(_)) => unreachable!("no depth limit"),
+    }
+}
+
+/// Why [`parse_bounded`] gave no tree.
+#[derive(Debug)]
+pub enum Bounded {
+    Xml(XmlError),
+    /// Elements nest deeper than the limit (the position of the first too deep).
+    TooDeep(Pos),
+}
+
+/// [`parse`] that stops at the first element nested deeper than `max_depth`: one pass for
+/// untrusted messages instead of a depth scan before the parse.
+pub fn parse_bounded(bytes: &[u8], max_depth: usize) -> Result<Element, Bounded> {
     let input = utf8_input(bytes);
     let mut tok = Tokenizer::new(&input);
     let mut ns = Namespaces::default();
     let mut stack: Vec<Element> = Vec::new();
+    // Elements share their parent's scope unless they declare namespaces themselves: one
+    // snapshot per declaring element, not one per element (most declare nothing).
+    let mut scopes: Vec<Arc<Vec<(String, String)>>> = vec![Arc::new(ns.snapshot())];
     let mut root = None;
-    while let Some(t) = tok.next_token()? {
+    while let Some(t) = tok.next_token().map_err(Bounded::Xml)? {
         match t {
             Token::Start { qname, attrs, pos } => {
-                ns.push(&attrs).map_err(|m| XmlError {
-                    pos,
-                    message: m.clone(),
+                if stack.len() >= max_depth {
+                    return Err(Bounded::TooDeep(pos));
+                }
+                ns.push(&attrs).map_err(|m| {
+                    Bounded::Xml(XmlError {
+                        pos,
+                        message: m.clone(),
+                    })
                 })?;
+                let declares = attrs
+                    .iter()
+                    .any(|a| a.qname == "xmlns" || a.qname.starts_with("xmlns:"));
+                let scope = match scopes.last() {
+                    Some(parent) if !declares => Arc::clone(parent),
+                    _ => Arc::new(ns.snapshot()),
+                };
+                scopes.push(Arc::clone(&scope));
                 let (prefix, local) = split_qname(&qname);
                 let el_ns = ns
                     .element_ns(prefix)
-                    .map_err(|m| XmlError { pos, message: m })?
+                    .map_err(|m| Bounded::Xml(XmlError { pos, message: m }))?
                     .map(str::to_string);
                 let mut out_attrs = Vec::with_capacity(attrs.len());
                 for a in &attrs {
@@ -134,7 +168,7 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
                     }
                     let a_ns = ns
                         .attribute_ns(a.prefix())
-                        .map_err(|m| XmlError { pos, message: m })?
+                        .map_err(|m| Bounded::Xml(XmlError { pos, message: m }))?
                         .map(str::to_string);
                     out_attrs.push(Attribute {
                         ns: a_ns,
@@ -149,11 +183,12 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
                     attrs: out_attrs,
                     children: Vec::new(),
                     pos,
-                    scope: Arc::new(ns.snapshot()),
+                    scope,
                 });
             }
             Token::End { .. } => {
                 ns.pop();
+                scopes.pop();
                 let done = stack.pop().expect("tokenizer balances elements");
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(Node::Element(done)),
@@ -170,9 +205,11 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
             }
         }
     }
-    root.ok_or_else(|| XmlError {
-        pos: Pos::default(),
-        message: "no root element".into(),
+    root.ok_or_else(|| {
+        Bounded::Xml(XmlError {
+            pos: Pos::default(),
+            message: "no root element".into(),
+        })
     })
 }
 

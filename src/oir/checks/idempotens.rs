@@ -32,6 +32,8 @@ pub struct Key {
 pub fn ids(msg: &Message<'_>) -> Vec<Key> {
     let mut out = Vec::new();
     for &p in &msg.payloads {
+        // One hash of the payload, however many message IDs its header has.
+        let mut payload_hash: Option<String> = None;
         for n in msg.descendants(p, vocab::MESSAGE_IDS) {
             let parent = msg.parent(n).unwrap_or(p);
             let in_header =
@@ -40,7 +42,9 @@ pub fn ids(msg: &Message<'_>) -> Vec<Key> {
                 out.push(Key {
                     node: n,
                     id,
-                    hash: content_hash_skipping(msg.el(p), CONTEXTS),
+                    hash: payload_hash
+                        .get_or_insert_with(|| content_hash_skipping(msg.el(p), CONTEXTS))
+                        .clone(),
                     payload: p,
                     message_level: true,
                 });
@@ -78,7 +82,13 @@ pub fn check(run: &mut Run<'_, '_>) {
     let mut local: HashMap<String, String> = HashMap::new();
     // A resent or duplicated message is one finding, not one per voucher inside it.
     let mut judged_payloads: Vec<NodeId> = Vec::new();
-    for k in ids(run.msg) {
+    let keys = ids(run.msg);
+    run.id_keys = Some(
+        keys.iter()
+            .map(|k| (k.id.clone(), k.hash.clone()))
+            .collect(),
+    );
+    for k in keys {
         if !k.message_level && judged_payloads.contains(&k.payload) {
             continue;
         }
@@ -123,9 +133,11 @@ pub fn check(run: &mut Run<'_, '_>) {
     }
 }
 
-/// Remember the message's IDs (call when a request is accepted).
-pub fn record(msg: &Message<'_>, store: &mut IdStore) {
-    for k in ids(msg) {
-        store.record(&k.id, &k.hash);
+/// Remember the message's IDs (call when a request is accepted). `known`: the keys
+/// [`check`] already found in this message (so they are not hashed twice).
+pub fn record(msg: &Message<'_>, known: Option<Vec<(String, String)>>, store: &mut IdStore) {
+    let keys = known.unwrap_or_else(|| ids(msg).into_iter().map(|k| (k.id, k.hash)).collect());
+    for (id, hash) in keys {
+        store.record(&id, &hash);
     }
 }

@@ -33,6 +33,9 @@ pub struct Run<'r, 'm> {
     pub findings: Vec<Finding>,
     /// [`Run::message_date`], computed once.
     pub sent: std::cell::OnceCell<Date>,
+    /// The message's idempotency keys (ID, content hash), once the idempotency check
+    /// found them: remembered when the message is accepted.
+    pub id_keys: Option<Vec<(String, String)>>,
 }
 
 impl Run<'_, '_> {
@@ -70,7 +73,7 @@ impl Run<'_, '_> {
             rule,
             pos.line,
             pos.column,
-            self.msg.path(node).to_string(),
+            self.msg.path(node),
             text,
             value,
             expected,

@@ -200,6 +200,9 @@ pub const SUPPLEMENT_DELSORTIMENT: &[&str] = &["DelsortimentUUID"];
 
 /// Fold a local name for matching: lowercase ASCII with æ/ø/å spelled out.
 pub fn fold(name: &str) -> String {
+    if name.is_ascii() {
+        return name.to_ascii_lowercase();
+    }
     let mut s = String::with_capacity(name.len());
     for c in name.chars() {
         match c {
