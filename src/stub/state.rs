@@ -702,7 +702,13 @@ mod tests {
                 .as_bytes(),
             )
             .unwrap();
-            s.apply(&bilag, None, &engine, u64::from(i), &ApplyOptions::default());
+            s.apply(
+                &bilag,
+                None,
+                &engine,
+                u64::from(i),
+                &ApplyOptions::default(),
+            );
             s.ctx.seen.record(&format!("id-{i}"), "sha256:x");
             let c = Cached {
                 hash: format!("h{i}"),
@@ -730,7 +736,11 @@ mod tests {
         assert_eq!(balances.len(), 2);
         assert!(balances.contains(&"5000.00".to_string()), "{balances:?}");
         assert!(balances.contains(&"-5000.00".to_string()), "{balances:?}");
-        assert!(s.ledger.values().all(|a| a.postings.len() <= window + window / 8));
+        assert!(
+            s.ledger
+                .values()
+                .all(|a| a.postings.len() <= window + window / 8)
+        );
         // A forgotten answer leaves its order too.
         s.forget_answer("id-99");
         assert!(!s.answers.contains_key("id-99"));
