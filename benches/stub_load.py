@@ -247,8 +247,8 @@ def summary(files):
         dup_peak = max((c["hwm"] for k, c in cells.items() if k[:2] == ("pack", "duplicate")), default=None)
         gate("RSS <= 60 MB", peak, peak <= targets["rss"],
              f"peak {peak:.1f} MB over all pack runs (after the duplicate-path runs alone: "
-             f"{fmt(dup_peak, 1) if dup_peak is not None else '-'} MB; the full path keeps every "
-             "accepted message: ledger, idempotency cache)")
+             f"{fmt(dup_peak, 1) if dup_peak is not None else '-'} MB; the full path keeps the newest "
+             "state_window messages: answers, IDs, vouchers, postings)")
     ps = [float(r["startup_ms"]) for r in starts if r["mode"] == "pack"]
     if ps:
         m = statistics.median(ps)

@@ -13,7 +13,7 @@
 //!   context: start.context.yaml     # initial state (kontekst format of the rule examples)
 //!   max_body_bytes: 10485760
 //!   journal_limit: 1000
-//!   state_window: 10000             # messages remembered for resends and duplicate-ID rules;
+//!   state_window: 5000              # messages remembered for resends and duplicate-ID rules;
 //!                                   # vouchers and postings listed (balances stay exact); 0 = all
 //!   validate_answers: true          # default: on in debug builds
 //!   state: stub-state.db            # SQLite persistence (like --state)
@@ -48,7 +48,7 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8088";
 pub const DEFAULT_MAX_BODY: usize = 10 * 1024 * 1024;
 pub const DEFAULT_JOURNAL_LIMIT: usize = 1000;
 /// Messages whose answers and IDs the stub remembers (memory stays bounded under load).
-pub const DEFAULT_STATE_WINDOW: usize = 10_000;
+pub const DEFAULT_STATE_WINDOW: usize = 5_000;
 pub const DEFAULT_CALLBACK_RETRIES: u32 = 3;
 pub const DEFAULT_CALLBACK_BACKOFF_MS: u64 = 200;
 

@@ -121,7 +121,18 @@ pub struct Tokenizer<'a> {
     finished_root: bool,
     /// Deepest nesting accepted; protects the validator's stack from hostile documents.
     pub max_depth: usize,
+    /// Bytes of entity replacement text the document may still produce, in text and
+    /// attribute values together. Internal entities that refer to each other grow
+    /// exponentially in attribute values ("billion laughs": quick-xml expands seven levels;
+    /// a hundred references a level are 10^14 copies from a document of a few KB), and in
+    /// text many references to one large entity multiply; the budget makes either an error
+    /// instead of gigabytes.
+    pub expansion_budget: usize,
 }
+
+/// Default for [`Tokenizer::expansion_budget`]: far more than real documents' entities
+/// need (the W3C XML Schema suite passes unchanged under it), far less than what hurts.
+pub const MAX_ENTITY_EXPANSION: usize = 1 << 20;
 
 fn decode_utf16(bytes: &[u8], big_endian: bool) -> Option<Vec<u8>> {
     if !bytes.len().is_multiple_of(2) {
@@ -192,6 +203,7 @@ impl<'a> Tokenizer<'a> {
             seen_root: false,
             finished_root: false,
             max_depth: 10_000,
+            expansion_budget: MAX_ENTITY_EXPANSION,
         }
     }
 
@@ -331,6 +343,10 @@ impl<'a> Tokenizer<'a> {
             return Ok(s.to_string());
         }
         if let Some(s) = self.entities.get(name) {
+            let Some(left) = self.expansion_budget.checked_sub(s.len()) else {
+                return Err(self.error(at, too_much_expansion()));
+            };
+            self.expansion_budget = left;
             return Ok(expand_char_refs(s));
         }
         Err(self.error(at, format!("undefined entity &{name};")))
@@ -388,15 +404,36 @@ impl<'a> Tokenizer<'a> {
                 .borrow_name(key)
                 .unwrap_or_else(|| Cow::Owned(key.to_string()));
             let entities = &self.entities;
+            // Nested references are expanded here (depth 8): every replacement is charged
+            // to the document's budget, so nesting cannot multiply without bound.
+            let mut budget = self.expansion_budget;
+            let mut exhausted = false;
             let value = attr
                 .normalized_value_with(XmlVersion::Implicit1_0, 8, |name| {
-                    quick_xml::escape::resolve_predefined_entity(name)
-                        .or_else(|| entities.get(name).map(|s| s.as_str()))
+                    if let Some(p) = quick_xml::escape::resolve_predefined_entity(name) {
+                        return Some(p);
+                    }
+                    let s = entities.get(name)?;
+                    match budget.checked_sub(s.len()) {
+                        Some(left) => {
+                            budget = left;
+                            Some(s.as_str())
+                        }
+                        None => {
+                            exhausted = true;
+                            None
+                        }
+                    }
                 })
                 .map_err(|e| XmlError {
                     pos,
-                    message: format!("attribute '{key}': {e}"),
+                    message: if exhausted {
+                        format!("attribute '{key}': {}", too_much_expansion())
+                    } else {
+                        format!("attribute '{key}': {e}")
+                    },
                 })?;
+            self.expansion_budget = budget;
             if attr.value.contains(&b'<') {
                 return Err(XmlError {
                     pos,
@@ -433,6 +470,12 @@ impl<'a> Tokenizer<'a> {
             None
         }
     }
+}
+
+fn too_much_expansion() -> String {
+    format!(
+        "entity references expand to more than {MAX_ENTITY_EXPANSION} bytes (nested entities, \"billion laughs\"); refused"
+    )
 }
 
 fn expand_char_refs(s: &str) -> String {
@@ -722,6 +765,37 @@ mod tests {
     fn internal_entities_are_expanded() {
         let t = tokens("<!DOCTYPE a [<!ENTITY e \"hi\">]><a>&e;</a>").unwrap();
         assert_eq!(t, vec!["<a@1:32", "'hi'", "/"]);
+    }
+
+    #[test]
+    fn entity_expansion_is_bounded() {
+        // Seven levels of references in an attribute value (quick-xml expands nesting up
+        // to its depth limit): with ten references a level 10^7 copies of "lol", 30 MB
+        // from a 500-byte document (15 s in a debug build before the budget); with a
+        // hundred a level, 10^14. Refused quickly.
+        let mut dtd = String::from("<!DOCTYPE a [<!ENTITY l0 \"lol\">");
+        for i in 1..=7 {
+            dtd.push_str(&format!(
+                "<!ENTITY l{i} \"{}\">",
+                format!("&l{};", i - 1).repeat(10)
+            ));
+        }
+        dtd.push_str("]>");
+        let started = std::time::Instant::now();
+        let e = tokens(&format!("{dtd}<a x=\"&l7;\"/>")).unwrap_err();
+        assert!(started.elapsed().as_secs() < 5, "{:?}", started.elapsed());
+        assert!(e.message.contains("billion laughs"), "{e}");
+        // Text does not expand nested references, but many references to a large entity
+        // add up: charged all the same.
+        let big = "x".repeat(100_000);
+        let doc = format!(
+            "<!DOCTYPE a [<!ENTITY b \"{big}\">]><a>{}</a>",
+            "&b;".repeat(20)
+        );
+        let e = tokens(&doc).unwrap_err();
+        assert!(e.message.contains("billion laughs"), "{e}");
+        // Ordinary use stays fine.
+        assert!(tokens("<!DOCTYPE a [<!ENTITY e \"hi\">]><a x=\"&e;\">&e;</a>").is_ok());
     }
 
     #[test]

@@ -108,12 +108,20 @@ impl Element {
     }
 }
 
+/// Deepest nesting [`parse`] builds a tree for: a tree is freed recursively, and a
+/// hostile document near the tokenizer's own limit would overflow a thread's stack. Real
+/// contracts and messages nest a few dozen levels.
+pub const MAX_TREE_DEPTH: usize = 1_000;
+
 /// Parse a whole document into a tree (for contract documents, which are small).
 pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
-    match parse_bounded(bytes, usize::MAX) {
+    match parse_bounded(bytes, MAX_TREE_DEPTH) {
         Ok(e) => Ok(e),
         Err(Bounded::Xml(e)) => Err(e),
-        Err(Bounded::TooDeep(_)) => unreachable!("no depth limit"),
+        Err(Bounded::TooDeep(pos)) => Err(XmlError {
+            pos,
+            message: format!("elements nest more than {MAX_TREE_DEPTH} levels deep"),
+        }),
     }
 }
 
@@ -233,5 +241,17 @@ mod tests {
             (Some("urn:t".to_string()), "T".to_string())
         );
         assert!(el.resolve_qname("u:T").is_err());
+    }
+
+    #[test]
+    fn refuses_documents_nested_deeper_than_a_tree_may_be() {
+        let deep = |n: usize| format!("{}{}", "<a>".repeat(n), "</a>".repeat(n));
+        assert!(parse(deep(MAX_TREE_DEPTH).as_bytes()).is_ok());
+        let e = parse(deep(MAX_TREE_DEPTH + 1).as_bytes()).unwrap_err();
+        assert!(e.message.contains("nest more than 1000"), "{}", e.message);
+        assert!(matches!(
+            parse_bounded(deep(5).as_bytes(), 4),
+            Err(Bounded::TooDeep(_))
+        ));
     }
 }
