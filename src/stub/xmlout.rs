@@ -5,8 +5,12 @@
 
 use std::sync::Arc;
 
+use crate::xml::is_xml_char;
 use crate::xml::tree::{Element, Node};
 
+/// Text content. Characters XML 1.0 forbids even as references (control characters,
+/// U+FFFE/U+FFFF) become U+FFFD: fault texts quote what the caller sent, and a fault about
+/// a malformed request must itself be well-formed.
 pub fn escape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -14,12 +18,14 @@ pub fn escape_text(s: &str) -> String {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
+            c if !is_xml_char(c) => out.push('\u{FFFD}'),
             _ => out.push(c),
         }
     }
     out
 }
 
+/// Attribute values (double-quoted), forbidden characters as in [`escape_text`].
 pub fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -30,6 +36,7 @@ pub fn escape_attr(s: &str) -> String {
             '\n' => out.push_str("&#10;"),
             '\r' => out.push_str("&#13;"),
             '\t' => out.push_str("&#9;"),
+            c if !is_xml_char(c) => out.push('\u{FFFD}'),
             _ => out.push(c),
         }
     }
@@ -203,6 +210,21 @@ mod tests {
         let x = again.elements().next().unwrap().elements().next().unwrap();
         assert_eq!(x.ns.as_deref(), Some("urn:p"));
         assert_eq!(x.text(), "a < b & c");
+    }
+
+    #[test]
+    fn characters_xml_forbids_are_replaced() {
+        assert_eq!(
+            escape_text("a\u{0}b\u{4}<\u{FFFF}"),
+            "a\u{FFFD}b\u{FFFD}&lt;\u{FFFD}"
+        );
+        assert_eq!(escape_attr("\u{1F}\t\"é"), "\u{FFFD}&#9;&quot;é");
+        let doc = format!(
+            "<a b=\"{}\">{}</a>",
+            escape_attr("\u{0}"),
+            escape_text("\u{8}")
+        );
+        assert!(parse(doc.as_bytes()).is_ok(), "{doc}");
     }
 
     #[test]
