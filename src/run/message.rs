@@ -159,53 +159,24 @@ pub struct Message {
 /// real ØiR messages are a few dozen levels deep, and the tree and its paths recurse).
 pub const MAX_DEPTH: usize = crate::oir::engine::MAX_DEPTH;
 
-/// Refuses, before a tree is built, what a hostile peer can send to exhaust the runner: a
-/// DTD (entity expansion, "billion laughs" — SOAP forbids DTDs, so nothing is expanded or
-/// even read) and nesting deeper than [`MAX_DEPTH`]. One pass of quick-xml's raw reader,
-/// which keeps no state per level; well-formedness is left to the parser that follows.
-fn refuse_hostile(bytes: &[u8]) -> Result<(), String> {
-    use quick_xml::events::Event;
-    let input = crate::xml::utf8_input(bytes);
-    let mut r = quick_xml::Reader::from_reader(input.as_ref());
-    let mut depth = 0usize;
-    loop {
-        match r.read_event() {
-            Ok(Event::DocType(d)) => {
-                let name: String = String::from_utf8_lossy(&d)
-                    .trim()
-                    .chars()
-                    .take_while(|c| !c.is_whitespace() && *c != '[')
-                    .take(40)
-                    .collect();
-                return Err(format!(
-                    "it declares a DTD (<!DOCTYPE {name} …>), which SOAP forbids; refused without reading it (no entity is expanded)"
-                ));
-            }
-            Ok(Event::Start(_)) => {
-                depth += 1;
-                if depth > MAX_DEPTH {
-                    return Err(format!(
-                        "elements nest more than {MAX_DEPTH} levels deep (at byte {}); refused",
-                        r.buffer_position()
-                    ));
-                }
-            }
-            Ok(Event::End(_)) => depth = depth.saturating_sub(1),
-            Ok(Event::Eof) | Err(_) => return Ok(()),
-            Ok(_) => {}
-        }
-    }
-}
-
 impl Message {
-    /// Parse a message (a template, an answer, a request a peer sent). A DTD and
-    /// pathological nesting are refused first (see [`refuse_hostile`]); errors name the
-    /// cause and, for XML errors, the line and column.
+    /// Parse a message (a template, an answer, a request a peer sent). A DTD is refused on
+    /// sight (nothing expanded) and nesting deeper than [`MAX_DEPTH`] stops the parse; errors
+    /// name the cause and, for XML errors, the line and column.
     pub fn parse(bytes: &[u8]) -> Result<Message, String> {
-        refuse_hostile(bytes)?;
-        crate::xml::tree::parse(bytes)
-            .map(|root| Message { root })
-            .map_err(|e| e.to_string())
+        if let Some(dtd) = crate::xml::declared_doctype(bytes) {
+            return Err(format!(
+                "it declares a DTD ({dtd}), which SOAP forbids; refused without reading it (no entity is expanded)"
+            ));
+        }
+        match crate::xml::tree::parse_bounded(bytes, MAX_DEPTH) {
+            Ok(root) => Ok(Message { root }),
+            Err(crate::xml::tree::Bounded::Xml(e)) => Err(e.to_string()),
+            Err(crate::xml::tree::Bounded::TooDeep(pos)) => Err(format!(
+                "elements nest more than {MAX_DEPTH} levels deep (line {}, column {}); refused",
+                pos.line, pos.column
+            )),
+        }
     }
 
     pub fn to_xml(&self) -> String {

@@ -224,7 +224,7 @@ fn exchange(stub: &Stub, inc: &Incoming, v: &mut Verdict) -> Outgoing {
     };
     v.soap_action = action.clone();
     // XML: no DTD (no entity expansion of any kind), bounded depth, well-formed.
-    if let Some(why) = doctype_in(&inc.body) {
+    if let Some(why) = crate::xml::declared_doctype(&inc.body) {
         let f = platform(
             Some(svc),
             "SP-XML-002",
@@ -471,28 +471,6 @@ fn route<'s>(
         }
         _ => svc.operations.iter().find(|o| is_input(o)),
     }
-}
-
-/// `Some(what)` when the prolog declares a DTD.
-fn doctype_in(bytes: &[u8]) -> Option<String> {
-    let input = crate::xml::utf8_input(bytes);
-    let mut r = quick_xml::Reader::from_reader(input.as_ref());
-    // A DOCTYPE can only come before the root element; a prolog of more items than any
-    // real message has is refused as well rather than scanned without end.
-    for _ in 0..10_000 {
-        match r.read_event() {
-            Ok(quick_xml::events::Event::DocType(d)) => {
-                let t = String::from_utf8_lossy(&d);
-                let name: String = t.trim().chars().take(40).collect();
-                return Some(format!("<!DOCTYPE {name}…>"));
-            }
-            Ok(quick_xml::events::Event::Start(_) | quick_xml::events::Event::Empty(_))
-            | Ok(quick_xml::events::Event::Eof)
-            | Err(_) => return None,
-            Ok(_) => {}
-        }
-    }
-    Some("a prolog of more than 10000 comments or instructions".into())
 }
 
 #[allow(clippy::too_many_arguments)]

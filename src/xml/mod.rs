@@ -151,6 +151,32 @@ fn decode_utf16(bytes: &[u8], big_endian: bool) -> Option<Vec<u8>> {
         .map(String::into_bytes)
 }
 
+/// `Some(<!DOCTYPE name …>)` when the document's prolog declares a DTD. SOAP forbids DTDs,
+/// and a message from a peer is refused on sight of one: nothing of it is read or expanded
+/// (XXE, "billion laughs"). Only the prolog is scanned; a prolog of more items than any real
+/// message has is refused too rather than scanned without end.
+pub fn declared_doctype(bytes: &[u8]) -> Option<String> {
+    use quick_xml::events::Event;
+    let input = utf8_input(bytes);
+    let mut r = quick_xml::Reader::from_reader(input.as_ref());
+    for _ in 0..10_000 {
+        match r.read_event() {
+            Ok(Event::DocType(d)) => {
+                let name: String = String::from_utf8_lossy(&d)
+                    .trim()
+                    .chars()
+                    .take_while(|c| !c.is_whitespace() && *c != '[')
+                    .take(40)
+                    .collect();
+                return Some(format!("<!DOCTYPE {name} …>"));
+            }
+            Ok(Event::Start(_) | Event::Empty(_) | Event::Eof) | Err(_) => return None,
+            Ok(_) => {}
+        }
+    }
+    Some("a prolog of more than 10000 comments or instructions".into())
+}
+
 /// The document as UTF-8: UTF-16 (with a byte-order mark, or recognised by its first
 /// characters) and Latin-1 documents are converted; UTF-8 passes through unchanged.
 pub fn utf8_input(bytes: &[u8]) -> Cow<'_, [u8]> {
