@@ -5,6 +5,7 @@
 //! library, or a broken invariant asserted here.
 #![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
@@ -221,59 +222,72 @@ pub fn validate_instance(data: &[u8]) -> (Vec<oir::schema::Finding>, Vec<oir::sc
 // Input: up to four request bodies separated by three NUL bytes (never in an XML
 // document), sent in order, so state-dependent rules (duplicates, known accounts) are
 // reachable. Each body goes to the service, with the SOAPAction, of the operation whose
-// request element name it mentions (the longest such name), else to the first service
-// without an action. Every answer must be well-formed XML.
-
-pub const SEP: &[u8] = b"\0\0\0";
+// request element comes first among the body's element names (a scan for `<prefix:name`,
+// not a parse), else to the first service without an action. Every answer must be
+// well-formed XML.
 
 struct Route {
-    name: Vec<u8>,
     path: String,
     action: Option<String>,
     soap: SoapVersion,
 }
 
-static STUB: LazyLock<(Stub, Vec<Route>)> = LazyLock::new(|| {
+/// The stub, and the route of each request element's local name.
+static STUB: LazyLock<(Stub, HashMap<Vec<u8>, Route>)> = LazyLock::new(|| {
     let config = StubConfig {
         today: Date::new(2025, 6, 30),
         validate_answers: true,
         ..StubConfig::default()
     };
     let stub = Stub::load(config).expect("the stub loads from the service packs");
-    let mut routes: Vec<Route> = Vec::new();
+    let mut routes = HashMap::new();
     for svc in &stub.catalog.services {
         for o in &svc.operations {
             if let Some(q) = &o.op.input {
-                routes.push(Route {
-                    name: q.local.as_bytes().to_vec(),
-                    path: svc.path.clone(),
-                    action: o.op.soap_action.clone(),
-                    soap: svc.soap,
-                });
+                routes
+                    .entry(q.local.as_bytes().to_vec())
+                    .or_insert_with(|| Route {
+                        path: svc.path.clone(),
+                        action: o.op.soap_action.clone(),
+                        soap: svc.soap,
+                    });
             }
         }
     }
-    routes.sort_by_key(|r| std::cmp::Reverse(r.name.len()));
     (stub, routes)
 });
 
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+/// Local names after each `<` (a byte scan, no `memcmp` per position: libFuzzer hooks it).
+fn element_names(body: &[u8]) -> impl Iterator<Item = &[u8]> {
+    body.split(|&b| b == b'<').skip(1).map(|s| {
+        let end = s
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || b"_-.:".contains(&b) || b >= 0x80))
+            .unwrap_or(s.len());
+        let qname = &s[..end];
+        match qname.iter().rposition(|&b| b == b':') {
+            Some(i) => &qname[i + 1..],
+            None => qname,
+        }
+    })
 }
 
+/// The bodies of an input: at most four, split at three NUL bytes (compared byte by
+/// byte, not with `memcmp`, which libFuzzer hooks and which would dominate the run).
 fn split(data: &[u8]) -> Vec<&[u8]> {
     let mut parts = Vec::new();
-    let mut rest = data;
-    while parts.len() < 3 {
-        match rest.windows(SEP.len()).position(|w| w == SEP) {
-            Some(i) => {
-                parts.push(&rest[..i]);
-                rest = &rest[i + SEP.len()..];
-            }
-            None => break,
+    let mut start = 0;
+    let mut i = 0;
+    while i + 3 <= data.len() && parts.len() < 3 {
+        if data[i] == 0 && data[i + 1] == 0 && data[i + 2] == 0 {
+            parts.push(&data[start..i]);
+            i += 3;
+            start = i;
+        } else {
+            i += 1;
         }
     }
-    parts.push(rest);
+    parts.push(&data[start..]);
     parts
 }
 
@@ -284,7 +298,7 @@ pub fn soap_envelope(data: &[u8]) -> Vec<Outgoing> {
     let mut answers = Vec::new();
     for body in split(data) {
         let first = &stub.catalog.services[0];
-        let (path, action, soap) = match routes.iter().find(|r| contains(body, &r.name)) {
+        let (path, action, soap) = match element_names(body).find_map(|n| routes.get(n)) {
             Some(r) => (r.path.clone(), r.action.clone(), r.soap),
             None => (first.path.clone(), None, first.soap),
         };
