@@ -193,7 +193,7 @@ for t in "${TARGETS[@]}"; do
     for f in "${found[@]}"; do
         echo "   $f"
         echo "   reproduce: $bin $f"
-        echo "   minimize:  cargo +nightly fuzz tmin ${BUILD_FLAGS[*]} $t $f"
+        echo "   minimize:  CARGO_TARGET_DIR=$CARGO_TARGET_DIR cargo +nightly fuzz tmin ${BUILD_FLAGS[*]} $t $f"
     done
 done
 
