@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::checks::{self, Run};
 use super::context::Context;
 use super::finding::{self, Finding, Source, Tekst};
-use super::message::{Message, max_depth};
+use super::message::Message;
 use super::sortiment::{DataError, Omsaetningstabel, Sortiment};
 use crate::schema::validate::{SOAP11_NS, SOAP12_NS};
 use crate::schema::wsdl::{Contract, Direction};
@@ -93,12 +93,10 @@ impl Engine {
     pub fn check_bytes(&self, bytes: &[u8], info: &MessageInfo, ctx: &mut Context) -> Vec<Finding> {
         // The rules work on a tree; a pathologically deep document is refused before one is
         // built (real ØiR messages are a few dozen levels deep).
-        if max_depth(bytes).is_some_and(|d| d > MAX_DEPTH) {
-            return vec![too_deep()];
-        }
-        match tree::parse(bytes) {
+        match tree::parse_bounded(bytes, MAX_DEPTH) {
             Ok(root) => self.check_tree(&root, info, ctx),
-            Err(e) => vec![not_xml(&e)],
+            Err(tree::Bounded::TooDeep(_)) => vec![too_deep()],
+            Err(tree::Bounded::Xml(e)) => vec![not_xml(&e)],
         }
     }
 

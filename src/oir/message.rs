@@ -253,26 +253,6 @@ impl<'a> Message<'a> {
     }
 }
 
-/// Deepest element nesting of a document (streamed, so any depth is safe to measure);
-/// `None` when it is not well-formed.
-pub fn max_depth(bytes: &[u8]) -> Option<usize> {
-    let input = crate::xml::utf8_input(bytes);
-    let mut tok = crate::xml::Tokenizer::new(&input);
-    let (mut depth, mut max) = (0usize, 0usize);
-    loop {
-        match tok.next_token() {
-            Ok(Some(crate::xml::Token::Start { .. })) => {
-                depth += 1;
-                max = max.max(depth);
-            }
-            Ok(Some(crate::xml::Token::End { .. })) => depth = depth.saturating_sub(1),
-            Ok(Some(crate::xml::Token::Text(_))) => {}
-            Ok(None) => return Some(max),
-            Err(_) => return None,
-        }
-    }
-}
-
 pub fn name_in(local: &str, names: &[&str]) -> bool {
     names.iter().any(|n| n.eq_ignore_ascii_case(local))
 }

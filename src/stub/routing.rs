@@ -44,19 +44,12 @@ pub fn route_for<'s>(stub: &'s Stub, inc: &Incoming) -> Option<(&'s Route, Strin
     if routes.is_empty() || inc.oversized.is_some() {
         return None;
     }
-    if inc
-        .body
-        .windows(9)
-        .any(|w| w.eq_ignore_ascii_case(b"<!DOCTYPE"))
-    {
+    if crate::xml::declared_doctype(&inc.body).is_some() {
         return None;
     }
-    // Nor one nested deeper than the platform accepts (SP-XML-003): the tree's drop recurses
-    // per level, and a 10,000-deep request overflowed a worker's stack and killed the stub.
-    if crate::oir::message::max_depth(&inc.body).is_none_or(|d| d > crate::oir::engine::MAX_DEPTH) {
-        return None;
-    }
-    let root = tree::parse(&inc.body).ok()?;
+    // Nor one nested deeper than the platform accepts (SP-XML-003): the bounded parse stops
+    // there (a 10,000-deep tree's recursive drop once overflowed a worker's stack).
+    let root = tree::parse_bounded(&inc.body, crate::oir::engine::MAX_DEPTH).ok()?;
     let first = |local: &str| {
         find_all(&root, local)
             .first()
