@@ -17,6 +17,9 @@
 #             full      : every request a new message (BeskedUUID, FinansbilagUUID and the posting
 #                         UUIDs unique; benches/stub_load.lua): validated, rules, booked on the
 #                         ledger, answer built and cached. This path is the gate.
+#   ceiling : examples/http_ceiling.rs (raw tokio, hyper, axum) answering every POST without any
+#           work, loaded exactly like the pack's full path: the HTTP ceiling of this machine, which
+#           the stub's figures can only approach (informational, not gated; not in the default MODES)
 #   peers : generic mode `oir stub --no-packs --seed 2 --wsdl ../shared/bench-peers/contract/finansbilag.wsdl`
 #           (seed 2: the generated Kvittering has Status MODTAGET, which the peers' readiness
 #           check and bench-stub.sh's pre-flight require; seed 1 happens to generate AFVIST)
@@ -32,7 +35,7 @@
 #   DURATION [10]        seconds per load run     REPS [3]        runs per cell (medians reported)
 #   CONNS_LIST [1 16 64] connections              STARTUPS [5]    starts timed per mode
 #   WARMUP [3]           seconds of unmeasured load before each path
-#   MODES [pack peers]   which modes              PATHS [duplicate full]  pack-mode paths
+#   MODES [pack peers]   which modes (also: ceiling; CEILINGS [raw hyper axum])              PATHS [duplicate full]  pack-mode paths
 #   STUB_CPUS [0] LOAD_CPUS [1]  cores (as in bench-peers/common.sh)
 #   PEERS_PORT [18090]   port of the generic-mode stub (start-custom.sh needs a fixed URL)
 #   PEERS_SEED [2]       --seed of the generic-mode stub
@@ -149,6 +152,28 @@ if [[ " $MODES " == *" pack "* ]]; then
     note "mode=pack path=$path phase=state journal=$jr bilag=$bilag rss_mb=$rss_now hwm_mb=$hwm_now load1=$(load1)"
   done
   stop_pid "$STUB_PID"
+fi
+
+# ---- ceiling mode: servers that do no work (examples/http_ceiling.rs), same load, same pinning ----
+# What HTTP alone costs on this machine: the stub's throughput can only be below these.
+if [[ " $MODES " == *" ceiling "* ]]; then
+  if [ "${NO_BUILD:-0}" != 1 ]; then
+    (cd "$ROOT" && cargo build --release --example http_ceiling) >&2
+  fi
+  CEIL="$TARGET/release/examples/http_ceiling"
+  [ -x "$CEIL" ] || { echo "no $CEIL (cargo build --release --example http_ceiling)" >&2; exit 2; }
+  for kind in ${CEILINGS:-raw hyper axum}; do
+    taskset -c "$STUB_CPUS" "$CEIL" "$kind" 127.0.0.1:0 >"$RUN_DIR/ceiling.url" 2>"$RUN_DIR/ceiling.log" &
+    STUB_PID=$!; PIDS+=("$STUB_PID")
+    for _ in $(seq 100); do [ -s "$RUN_DIR/ceiling.url" ] && break; sleep 0.05; done
+    STUB_URL=$(head -1 "$RUN_DIR/ceiling.url")
+    [ -n "$STUB_URL" ] || { echo "http_ceiling $kind did not start" >&2; exit 2; }
+    [ "$WARMUP" -gt 0 ] && one_run ceiling "$kind" 16 "$WARMUP" warmup 0 >/dev/null
+    for rep in $(seq "$REPS"); do
+      for c in $CONNS_LIST; do one_run ceiling "$kind" "$c" "$DURATION" steady "$rep"; done
+    done
+    stop_pid "$STUB_PID"
+  done
 fi
 
 # ---- peers mode: generic mode with the peers' contract and payload, through their scripts ----
