@@ -146,59 +146,103 @@ pub fn content_hash(el: &Element) -> String {
 /// [`content_hash`] leaving out descendants with the given local names (e.g. the security
 /// context, which may differ between a message and its resend).
 pub fn content_hash_skipping(el: &Element, skip: &[&str]) -> String {
-    let mut h = Sha256::new();
-    let mut feed = |tag: u8, s: &str| {
-        h.update([tag]);
-        h.update((s.len() as u64).to_be_bytes());
-        h.update(s.as_bytes());
-    };
+    content_hashes(el, skip, &[]).0
+}
+
+/// The content hash of `el` (leaving out `skip`, as [`content_hash_skipping`]) and of each
+/// element of `within` (each as [`content_hash`] would hash it alone), from one walk: an
+/// element's canonical form is a span of its ancestor's. `None` for an element that is not
+/// inside `el`, or that has a skipped element inside it (its span lacks that element).
+pub fn content_hashes(
+    el: &Element,
+    skip: &[&str],
+    within: &[&Element],
+) -> (String, Vec<Option<String>>) {
+    // The canonical form is written to one buffer and hashed in one go: feeding the hasher
+    // three tiny slices per item cost more than the hashing itself.
+    let mut buf: Vec<u8> = Vec::with_capacity(4096);
+    fn feed(buf: &mut Vec<u8>, tag: u8, s: &str) {
+        buf.push(tag);
+        buf.extend_from_slice(&(s.len() as u64).to_be_bytes());
+        buf.extend_from_slice(s.as_bytes());
+    }
     // Iterative walk (no recursion on deep input): open, attributes, children, close.
     enum Step<'a> {
         Open(&'a Element),
         Text(&'a str),
-        Close,
+        /// Closes the element; `Some(i)`: it is `within[i]`.
+        Close(Option<usize>),
     }
+    // Per element of `within`: where its span starts, and the skips seen before it opened.
+    let mut spans: Vec<Option<(usize, usize)>> = vec![None; within.len()];
+    let mut opened: Vec<(usize, usize)> = vec![(0, 0); within.len()];
+    let mut skipped = 0usize;
     let mut stack = vec![Step::Open(el)];
+    let mut attrs: Vec<(&str, &str, &str)> = Vec::new();
     while let Some(step) = stack.pop() {
         match step {
-            Step::Close => feed(b')', ""),
-            Step::Text(t) => feed(b't', t),
-            Step::Open(e) => {
-                feed(b'(', e.ns.as_deref().unwrap_or(""));
-                feed(b'n', &e.local);
-                let mut attrs: Vec<(&str, &str, &str)> = e
-                    .attrs
-                    .iter()
-                    .map(|a| {
-                        (
-                            a.ns.as_deref().unwrap_or(""),
-                            a.local.as_str(),
-                            a.value.as_str(),
-                        )
-                    })
-                    .collect();
-                attrs.sort();
-                for (ns, l, v) in attrs {
-                    feed(b'@', ns);
-                    feed(b'a', l);
-                    feed(b'v', v);
+            Step::Close(w) => {
+                feed(&mut buf, b')', "");
+                if let Some(i) = w
+                    && opened[i].1 == skipped
+                {
+                    spans[i] = Some((opened[i].0, buf.len()));
                 }
-                stack.push(Step::Close);
+            }
+            Step::Text(t) => feed(&mut buf, b't', t),
+            Step::Open(e) => {
+                let w = within.iter().position(|x| std::ptr::eq(*x, e));
+                if let Some(i) = w {
+                    opened[i] = (buf.len(), skipped);
+                }
+                feed(&mut buf, b'(', e.ns.as_deref().unwrap_or(""));
+                feed(&mut buf, b'n', &e.local);
+                attrs.clear();
+                attrs.extend(e.attrs.iter().map(|a| {
+                    (
+                        a.ns.as_deref().unwrap_or(""),
+                        a.local.as_str(),
+                        a.value.as_str(),
+                    )
+                }));
+                attrs.sort_unstable();
+                for &(ns, l, v) in &attrs {
+                    feed(&mut buf, b'@', ns);
+                    feed(&mut buf, b'a', l);
+                    feed(&mut buf, b'v', v);
+                }
+                stack.push(Step::Close(w));
                 for c in e.children.iter().rev() {
                     match c {
-                        Node::Element(ce) if skip.contains(&ce.local.as_str()) => {}
+                        Node::Element(ce) if skip.contains(&ce.local.as_str()) => skipped += 1,
                         Node::Element(ce) => stack.push(Step::Open(ce)),
-                        Node::Text(t) if !t.trim().is_empty() => stack.push(Step::Text(t.trim())),
-                        Node::Text(_) => {}
+                        Node::Text(t) => {
+                            let t = t.trim();
+                            if !t.is_empty() {
+                                stack.push(Step::Text(t));
+                            }
+                        }
                     }
                 }
             }
         }
     }
-    let digest = h.finalize();
-    let mut s = String::from("sha256:");
+    let parts = spans
+        .into_iter()
+        .map(|s| s.map(|(a, b)| hex_digest(&buf[a..b])))
+        .collect();
+    (hex_digest(&buf), parts)
+}
+
+/// `sha256:` and the lowercase hex SHA-256 of `bytes`.
+fn hex_digest(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let digest = Sha256::digest(bytes);
+    let mut s = String::with_capacity(7 + 64);
+    s.push_str("sha256:");
     for b in digest.iter() {
-        s.push_str(&format!("{b:02x}"));
+        s.push(char::from(HEX[usize::from(b >> 4)]));
+        s.push(char::from(HEX[usize::from(b & 0xf)]));
     }
     s
 }
@@ -424,6 +468,39 @@ mod tests {
         assert_ne!(content_hash(&a), content_hash(&d));
         assert!(content_hash(&a).starts_with("sha256:"));
         assert_eq!(content_hash(&a).len(), 7 + 64);
+    }
+
+    /// The canonical form is a stored format: hashes of accepted IDs live in `--state`
+    /// databases and context files, so a resend after an upgrade must hash the same. The
+    /// expected value is SHA-256 over the documented form, computed independently.
+    #[test]
+    fn hash_of_the_canonical_form_is_stable() {
+        let e = parse(br#"<p:a xmlns:p="urn:x" z="2" k="v"> <p:b>1</p:b><c/>  x </p:a>"#).unwrap();
+        assert_eq!(
+            content_hash(&e),
+            "sha256:bb61830e81ee79d14e96de0c91a7d9b43986077da86a60b420c5e59841528eed"
+        );
+    }
+
+    #[test]
+    fn hashes_of_inner_elements_equal_their_own() {
+        let root = parse(
+            br#"<r xmlns="urn:r"><Ctx><U>1</U></Ctx><B x="1"><P><V>1</V></P><P><V>2</V></P></B><D><Ctx/></D></r>"#,
+        )
+        .unwrap();
+        let b = root.elements().find(|e| e.local == "B").unwrap();
+        let d = root.elements().find(|e| e.local == "D").unwrap();
+        let ps: Vec<&Element> = b.elements().collect();
+        let outside = parse(b"<P/>").unwrap();
+        let (all, parts) = content_hashes(&root, &["Ctx"], &[b, ps[1], ps[0], d, &outside]);
+        assert_eq!(all, content_hash_skipping(&root, &["Ctx"]));
+        assert_eq!(parts[0].as_deref(), Some(content_hash(b).as_str()));
+        assert_eq!(parts[1].as_deref(), Some(content_hash(ps[1]).as_str()));
+        assert_eq!(parts[2].as_deref(), Some(content_hash(ps[0]).as_str()));
+        assert_ne!(parts[1], parts[2]);
+        // D holds a skipped element: its span is not its own hash.
+        assert_eq!(parts[3], None);
+        assert_eq!(parts[4], None);
     }
 
     #[test]

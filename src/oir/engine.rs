@@ -55,6 +55,18 @@ impl Engine {
         info: &MessageInfo,
         ctx: &mut Context,
     ) -> Vec<Finding> {
+        self.check_tree_hashed(root, info, ctx, None)
+    }
+
+    /// [`Engine::check_tree`] given a payload element's content hash (skipping the security
+    /// contexts), so the idempotency check does not compute it again.
+    pub fn check_tree_hashed(
+        &self,
+        root: &tree::Element,
+        info: &MessageInfo,
+        ctx: &mut Context,
+        payload_hash: Option<(&tree::Element, &str)>,
+    ) -> Vec<Finding> {
         let msg = Message::new(root);
         let integration = info
             .integration
@@ -71,6 +83,8 @@ impl Engine {
             findings: Vec::new(),
             sent: Default::default(),
             id_keys: None,
+            known_payload_hash: payload_hash,
+            classified: Default::default(),
         };
         checks::finans::check(&mut run);
         checks::sortiment::check(&mut run);

@@ -31,6 +31,8 @@ pub struct Message<'a> {
     /// The payload roots: each child of the SOAP Body, or the document root.
     pub payloads: Vec<NodeId>,
     pub soap: bool,
+    /// [`Message::payload_nodes`], listed once: most checks walk it.
+    payload_order: Vec<NodeId>,
 }
 
 /// Parse bytes into a tree (the caller keeps it alive while a [`Message`] borrows it).
@@ -45,9 +47,10 @@ fn same_qname(a: &Element, b: &Element) -> bool {
 impl<'a> Message<'a> {
     pub fn new(root: &'a Element) -> Message<'a> {
         let mut m = Message {
-            nodes: Vec::new(),
+            nodes: Vec::with_capacity(64),
             payloads: Vec::new(),
             soap: false,
+            payload_order: Vec::new(),
         };
         let root_id = m.add(root, None);
         let soap_ns = root
@@ -69,6 +72,15 @@ impl<'a> Message<'a> {
         } else {
             m.payloads.push(root_id);
         }
+        let mut order = Vec::with_capacity(m.nodes.len());
+        for &p in &m.payloads {
+            let mut stack = vec![p];
+            while let Some(n) = stack.pop() {
+                order.push(n);
+                stack.extend(m.nodes[n].children.iter().rev());
+            }
+        }
+        m.payload_order = order;
         m
     }
 
@@ -76,13 +88,15 @@ impl<'a> Message<'a> {
     fn add(&mut self, root: &'a Element, parent: Option<NodeId>) -> NodeId {
         let mut stack = vec![(root, parent, 1)];
         let mut first = None;
+        // Reused for every element: most elements have a handful of distinct child names.
+        let mut counts: Vec<(&Element, usize)> = Vec::new();
         while let Some((el, parent, nth)) = stack.pop() {
             let id = self.nodes.len();
             first.get_or_insert(id);
             self.nodes.push(Node {
                 el,
                 parent,
-                children: Vec::new(),
+                children: Vec::with_capacity(el.children.len()),
                 nth,
             });
             if let Some(p) = parent {
@@ -91,7 +105,7 @@ impl<'a> Message<'a> {
             // Sibling positions count children with the same prefixed name, as the
             // validator does.
             let start = stack.len();
-            let mut counts: Vec<(&Element, usize)> = Vec::new();
+            counts.clear();
             let mut many: HashMap<(Option<&str>, &str), usize> = HashMap::new();
             for c in el.elements() {
                 // A short list of distinct names is the normal case; a map keeps a
@@ -169,7 +183,13 @@ impl<'a> Message<'a> {
 
     /// Trimmed text content.
     pub fn text(&self, id: NodeId) -> String {
-        self.nodes[id].el.text().trim().to_string()
+        let el = self.nodes[id].el;
+        match el.children.as_slice() {
+            // A leaf's single text node: no concatenation needed.
+            [tree::Node::Text(t)] => t.trim().to_string(),
+            [] => String::new(),
+            _ => el.text().trim().to_string(),
+        }
     }
 
     pub fn children(&self, id: NodeId) -> &[NodeId] {
@@ -177,22 +197,15 @@ impl<'a> Message<'a> {
     }
 
     /// Every node below the payloads (payload roots included), in document order.
-    pub fn payload_nodes(&self) -> Vec<NodeId> {
-        let mut out = Vec::new();
-        for &p in &self.payloads {
-            let mut stack = vec![p];
-            while let Some(n) = stack.pop() {
-                out.push(n);
-                stack.extend(self.nodes[n].children.iter().rev());
-            }
-        }
-        out
+    pub fn payload_nodes(&self) -> &[NodeId] {
+        &self.payload_order
     }
 
     /// Payload nodes whose local name is one of `names` (case-insensitive).
     pub fn find_all(&self, names: &[&str]) -> Vec<NodeId> {
-        self.payload_nodes()
-            .into_iter()
+        self.payload_order
+            .iter()
+            .copied()
             .filter(|&n| name_in(self.local(n), names))
             .collect()
     }

@@ -20,6 +20,7 @@ use super::state::{
     journal_text, journal_text_owned, text_of,
 };
 use super::xmlout::document;
+use crate::oir::checks::idempotens;
 use crate::oir::context::content_hash_skipping;
 use crate::oir::engine::{MAX_DEPTH, MessageInfo};
 use crate::oir::finding::{self, Finding};
@@ -55,8 +56,6 @@ pub struct Outgoing {
     /// Callbacks to deliver once the answer is on its way.
     pub callbacks: Vec<Pending>,
 }
-
-const CONTEXTS: &[&str] = &["InvocationContext", "AuthorityContext", "CallContext"];
 
 /// What the journal records besides request and answer.
 #[derive(Default)]
@@ -604,7 +603,8 @@ fn soap_call(
         payload,
         besked_uuid: hovedoplysninger.and_then(|h| text_of(h, "BeskedUUID")),
         sent: hovedoplysninger.and_then(|h| text_of(h, "Afsendelsestidspunkt")),
-        hash: content_hash_skipping(payload, CONTEXTS),
+        // The same hash the idempotency rule gives the payload (it is handed to the rules).
+        hash: content_hash_skipping(payload, idempotens::CONTEXTS),
     };
     let sender = hovedoplysninger
         .and_then(|h| text_of(h, "AfsenderSystemUUID"))
@@ -632,8 +632,12 @@ fn soap_call(
             };
         }
         let findings: Vec<Finding> = if svc.integration.is_some() && !m.accept {
-            stub.engine
-                .check_tree(root, &request_info(svc, entry), &mut state.ctx)
+            stub.engine.check_tree_hashed(
+                root,
+                &request_info(svc, entry),
+                &mut state.ctx,
+                Some((payload, &req.hash)),
+            )
         } else {
             Vec::new()
         };

@@ -13,6 +13,30 @@ use crate::xml::tree::{Element, Node};
 /// a malformed request must itself be well-formed.
 pub fn escape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    push_text(&mut out, s);
+    out
+}
+
+/// Attribute values (double-quoted), forbidden characters as in [`escape_text`].
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_attr(&mut out, s);
+    out
+}
+
+/// Printable ASCII other than the markup characters needs no escaping: the common case,
+/// copied in one go.
+fn plain(s: &str, markup: &[u8]) -> bool {
+    s.bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && !markup.contains(&b))
+}
+
+/// [`escape_text`] appended to `out`.
+fn push_text(out: &mut String, s: &str) {
+    if plain(s, b"&<>") {
+        out.push_str(s);
+        return;
+    }
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -22,12 +46,14 @@ pub fn escape_text(s: &str) -> String {
             _ => out.push(c),
         }
     }
-    out
 }
 
-/// Attribute values (double-quoted), forbidden characters as in [`escape_text`].
-pub fn escape_attr(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
+/// [`escape_attr`] appended to `out`.
+fn push_attr(out: &mut String, s: &str) {
+    if plain(s, b"&<\"") {
+        out.push_str(s);
+        return;
+    }
     for c in s.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -40,7 +66,6 @@ pub fn escape_attr(s: &str) -> String {
             _ => out.push(c),
         }
     }
-    out
 }
 
 /// The first `max` characters (XSD lengths count characters, not bytes).
@@ -53,7 +78,8 @@ pub fn truncate_chars(s: &str, max: usize) -> String {
 
 /// The document with an XML declaration.
 pub fn document(root: &Element) -> String {
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let mut out = String::with_capacity(4096);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     write_element(&mut out, root, &[]);
     out.push('\n');
     out
@@ -101,7 +127,7 @@ fn write_element(out: &mut String, root: &Element, root_parent_scope: &[(String,
     let mut stack = vec![Step::Open(root, root_parent_scope)];
     while let Some(step) = stack.pop() {
         match step {
-            Step::Text(t) => out.push_str(&escape_text(t)),
+            Step::Text(t) => push_text(out, t),
             Step::Close(name) => {
                 out.push_str("</");
                 out.push_str(&name);
@@ -112,11 +138,14 @@ fn write_element(out: &mut String, root: &Element, root_parent_scope: &[(String,
                 out.push('<');
                 out.push_str(&name);
                 for (p, u) in own_declarations(&e.scope, parent_scope) {
-                    if p.is_empty() {
-                        out.push_str(&format!(" xmlns=\"{}\"", escape_attr(u)));
-                    } else {
-                        out.push_str(&format!(" xmlns:{p}=\"{}\"", escape_attr(u)));
+                    out.push_str(" xmlns");
+                    if !p.is_empty() {
+                        out.push(':');
+                        out.push_str(p);
                     }
+                    out.push_str("=\"");
+                    push_attr(out, u);
+                    out.push('"');
                 }
                 for a in &e.attrs {
                     let prefix = a.ns.as_deref().and_then(|ns| {
@@ -126,11 +155,15 @@ fn write_element(out: &mut String, root: &Element, root_parent_scope: &[(String,
                             .find(|(p, u)| u == ns && !p.is_empty())
                             .map(|(p, _)| p.as_str())
                     });
-                    out.push_str(&format!(
-                        " {}=\"{}\"",
-                        qname(prefix, &a.local),
-                        escape_attr(&a.value)
-                    ));
+                    out.push(' ');
+                    if let Some(p) = prefix {
+                        out.push_str(p);
+                        out.push(':');
+                    }
+                    out.push_str(&a.local);
+                    out.push_str("=\"");
+                    push_attr(out, &a.value);
+                    out.push('"');
                 }
                 if e.children.is_empty() {
                     out.push_str("/>");

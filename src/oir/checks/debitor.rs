@@ -387,7 +387,7 @@ fn payments(run: &mut Run<'_, '_>) {
     // claim id → (total paid, last amount node)
     let mut paid: HashMap<String, (Decimal, NodeId)> = HashMap::new();
     let mut order = Vec::new();
-    for n in run.msg.payload_nodes() {
+    for &n in run.msg.payload_nodes() {
         if run.msg.ancestor(n, vocab::INDBETALING).is_none() {
             continue;
         }

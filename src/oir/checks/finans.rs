@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::vocab;
-use super::{Run, amount, fmt_amount, uuid_in};
+use super::{Run, amount, fmt_amount};
 use crate::oir::finding::Tekst;
 use crate::oir::message::NodeId;
 use crate::oir::rules::{BAL_001, BAL_002, MAP_001};
@@ -96,13 +96,8 @@ fn mapping(run: &mut Run<'_, '_>) {
     let mut unmapped_pay: Vec<(NodeId, String, String)> = Vec::new();
     let mut bad: HashSet<NodeId> = HashSet::new();
     let mut index: HashMap<NodeId, usize> = HashMap::new();
-    for n in run.msg.payload_nodes() {
-        let Some(dim) = run.dimension_at(n) else {
-            continue;
-        };
-        let Some(u) = uuid_in(run.msg, n) else {
-            continue;
-        };
+    for c in run.classified().iter() {
+        let (n, dim, u) = (c.node, c.dimension.as_str(), c.uuid.clone());
         let holder = run
             .msg
             .parent(n)
@@ -123,11 +118,11 @@ fn mapping(run: &mut Run<'_, '_>) {
             continue;
         };
         match index.get(&holder) {
-            Some(&i) => per_group[i].push((dim.clone(), u)),
+            Some(&i) => per_group[i].push((dim.to_string(), u)),
             None => {
                 index.insert(holder, groups.len());
                 groups.push(holder);
-                per_group.push(vec![(dim.clone(), u)]);
+                per_group.push(vec![(dim.to_string(), u)]);
             }
         }
     }

@@ -2,24 +2,30 @@
 //! numbers satisfy modulus 11.
 
 use super::Run;
-use super::vocab::{self, fold};
+use super::vocab;
 use crate::oir::date::{Date, days_in_month};
 use crate::oir::finding::Tekst;
 use crate::oir::rules::{CPR_001, CVR_001, PER_001};
 
 pub fn check(run: &mut Run<'_, '_>) {
-    for n in run.msg.payload_nodes() {
-        if run.applies(PER_001) {
-            period(run, n);
-        }
+    let msg = run.msg;
+    let (per, cpr_on, cvr_on) = (
+        run.applies(PER_001),
+        run.applies(CPR_001),
+        run.applies(CVR_001),
+    );
+    for &n in msg.payload_nodes() {
         // Only leaves carry numbers; a `CPRNummerStruktur` wrapper is not one.
-        if !run.msg.children(n).is_empty() {
+        if !msg.children(n).is_empty() {
+            if per {
+                period(run, n);
+            }
             continue;
         }
-        let name = fold(run.msg.local(n));
-        if name.contains("cpr") && run.applies(CPR_001) {
+        let name = msg.local(n);
+        if cpr_on && vocab::name_contains(name, "cpr") {
             cpr(run, n);
-        } else if name.contains("cvr") && run.applies(CVR_001) {
+        } else if cvr_on && vocab::name_contains(name, "cvr") {
             cvr(run, n);
         }
     }

@@ -7,13 +7,14 @@ use std::collections::HashMap;
 
 use super::vocab;
 use super::{Run, uuid_in};
-use crate::oir::context::{IdStore, Seen, content_hash, content_hash_skipping};
+use crate::oir::context::{IdStore, Seen, content_hash, content_hashes};
 use crate::oir::finding::Tekst;
 use crate::oir::message::{Message, NodeId};
 use crate::oir::rules::{IDM_001, IDM_002};
+use crate::xml::tree::Element;
 
 /// Security contexts travel inside the payload but are not business content.
-const CONTEXTS: &[&str] = &["InvocationContext", "AuthorityContext", "CallContext"];
+pub const CONTEXTS: &[&str] = &["InvocationContext", "AuthorityContext", "CallContext"];
 
 /// An idempotency key found in a message.
 pub struct Key {
@@ -30,37 +31,55 @@ pub struct Key {
 /// Every idempotency key of the message: message IDs in the header (`Hovedoplysninger`)
 /// hash the whole payload without its security context; object IDs hash their parent.
 pub fn ids(msg: &Message<'_>) -> Vec<Key> {
+    ids_with(msg, None)
+}
+
+/// [`ids`], given the content hash of a payload when the caller already has it (the stub
+/// hashes the payload for its answer cache before the rules run).
+pub fn ids_with(msg: &Message<'_>, known: Option<(&Element, &str)>) -> Vec<Key> {
     let mut out = Vec::new();
     for &p in &msg.payloads {
-        // One hash of the payload, however many message IDs its header has.
-        let mut payload_hash: Option<String> = None;
-        for n in msg.descendants(p, vocab::MESSAGE_IDS) {
-            let parent = msg.parent(n).unwrap_or(p);
-            let in_header =
-                parent == p || msg.local(parent).eq_ignore_ascii_case("Hovedoplysninger");
-            if let (true, Some(id)) = (in_header, id_text(msg, n)) {
-                out.push(Key {
-                    node: n,
-                    id,
-                    hash: payload_hash
-                        .get_or_insert_with(|| content_hash_skipping(msg.el(p), CONTEXTS))
-                        .clone(),
-                    payload: p,
-                    message_level: true,
-                });
-            }
+        let message_ids: Vec<(NodeId, String)> = msg
+            .descendants(p, vocab::MESSAGE_IDS)
+            .into_iter()
+            .filter(|&n| {
+                let parent = msg.parent(n).unwrap_or(p);
+                parent == p || msg.local(parent).eq_ignore_ascii_case("Hovedoplysninger")
+            })
+            .filter_map(|n| Some((n, id_text(msg, n)?)))
+            .collect();
+        let object_ids: Vec<(NodeId, NodeId, String)> = msg
+            .descendants(p, vocab::OBJECT_IDS)
+            .into_iter()
+            .filter_map(|n| Some((n, msg.parent(n).unwrap_or(p), id_text(msg, n)?)))
+            .collect();
+        if message_ids.is_empty() && object_ids.is_empty() {
+            continue;
         }
-        for n in msg.descendants(p, vocab::OBJECT_IDS) {
-            let scope = msg.parent(n).unwrap_or(p);
-            if let Some(id) = id_text(msg, n) {
-                out.push(Key {
-                    node: n,
-                    id,
-                    hash: content_hash(msg.el(scope)),
-                    payload: p,
-                    message_level: false,
-                });
-            }
+        // One walk of the payload hashes it and every identified object inside it.
+        let scopes: Vec<&Element> = object_ids.iter().map(|&(_, s, _)| msg.el(s)).collect();
+        let (walked, parts) = content_hashes(msg.el(p), CONTEXTS, &scopes);
+        let payload_hash = match known {
+            Some((el, h)) if std::ptr::eq(el, msg.el(p)) => h.to_string(),
+            _ => walked,
+        };
+        for (node, id) in message_ids {
+            out.push(Key {
+                node,
+                id,
+                hash: payload_hash.clone(),
+                payload: p,
+                message_level: true,
+            });
+        }
+        for ((node, scope, id), part) in object_ids.into_iter().zip(parts) {
+            out.push(Key {
+                node,
+                id,
+                hash: part.unwrap_or_else(|| content_hash(msg.el(scope))),
+                payload: p,
+                message_level: false,
+            });
         }
     }
     out
@@ -82,7 +101,7 @@ pub fn check(run: &mut Run<'_, '_>) {
     let mut local: HashMap<String, String> = HashMap::new();
     // A resent or duplicated message is one finding, not one per voucher inside it.
     let mut judged_payloads: Vec<NodeId> = Vec::new();
-    let keys = ids(run.msg);
+    let keys = ids_with(run.msg, run.known_payload_hash);
     run.id_keys = Some(
         keys.iter()
             .map(|k| (k.id.clone(), k.hash.clone()))

@@ -36,6 +36,17 @@ pub struct Run<'r, 'm> {
     /// The message's idempotency keys (ID, content hash), once the idempotency check
     /// found them: remembered when the message is accepted.
     pub id_keys: Option<Vec<(String, String)>>,
+    /// A payload's content hash the caller already computed (see [`idempotens::ids_with`]).
+    pub known_payload_hash: Option<(&'r crate::xml::tree::Element, &'r str)>,
+    /// [`Run::classified`], computed once (the sortiment and mapping checks both walk it).
+    pub classified: std::cell::OnceCell<std::rc::Rc<[Classified]>>,
+}
+
+/// A payload node holding a sortiment value: its dimension and the value's UUID.
+pub struct Classified {
+    pub node: NodeId,
+    pub dimension: String,
+    pub uuid: String,
 }
 
 impl Run<'_, '_> {
@@ -118,6 +129,28 @@ impl Run<'_, '_> {
             // An unknown delsortiment: the value cannot be in it.
             None => Some(format!("delsortiment {uuid}")),
         }
+    }
+
+    /// Every payload node that holds a sortiment value (a dimension and a UUID), in document
+    /// order.
+    pub fn classified(&self) -> std::rc::Rc<[Classified]> {
+        self.classified
+            .get_or_init(|| {
+                self.msg
+                    .payload_nodes()
+                    .iter()
+                    .filter_map(|&node| {
+                        let dimension = self.dimension_at(node)?;
+                        let uuid = uuid_in(self.msg, node)?;
+                        Some(Classified {
+                            node,
+                            dimension,
+                            uuid,
+                        })
+                    })
+                    .collect()
+            })
+            .clone()
     }
 
     /// The sending it-system: named in the payload, else the InvocationContext, else the

@@ -1,7 +1,7 @@
 //! Sortiment rules: every classification value in the payload exists in the fagsystem's
 //! sortiment, in the delsortiment its field names, and is valid on the date it is used.
 
-use super::{Run, uuid_in};
+use super::Run;
 use crate::oir::finding::Tekst;
 use crate::oir::rules::{SRT_001, SRT_002, SRT_003};
 
@@ -12,14 +12,9 @@ pub fn check(run: &mut Run<'_, '_>) {
     if !(run.applies(SRT_001) || run.applies(SRT_002) || run.applies(SRT_003)) {
         return;
     }
-    for n in run.msg.payload_nodes() {
-        let Some(dim) = run.dimension_at(n) else {
-            continue;
-        };
-        // A field holding a code rather than a UUID is the schema's business.
-        let Some(u) = uuid_in(run.msg, n) else {
-            continue;
-        };
+    // A field holding a code rather than a UUID is the schema's business: only UUIDs are here.
+    for c in run.classified().iter() {
+        let (n, dim, u) = (c.node, c.dimension.as_str(), c.uuid.clone());
         match sortiment.get(&u) {
             None => run.emit(
                 SRT_001,

@@ -215,20 +215,38 @@ pub fn fold(name: &str) -> String {
     s
 }
 
+/// Does the folded `name` contain `needle` (lowercase ASCII)? Without allocating: folding
+/// spells æ/ø/å with letters no needle here straddles, so an ASCII case-insensitive search
+/// of the name itself gives the same answer.
+pub fn name_contains(name: &str, needle: &str) -> bool {
+    let (h, n) = (name.as_bytes(), needle.as_bytes());
+    h.len() >= n.len() && h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+}
+
 /// The sortiment dimension an element's local name refers to, if any.
 pub fn dimension_of(local: &str) -> Option<&'static str> {
-    let mut n = fold(local);
+    if local.is_ascii() {
+        // The common case, compared case-insensitively in place (no folded copy).
+        return dimension_of_folded(local);
+    }
+    dimension_of_folded(&fold(local))
+}
+
+/// [`dimension_of`] for a name that is ASCII (matched case-insensitively).
+fn dimension_of_folded(name: &str) -> Option<&'static str> {
+    let mut n = name;
     for _ in 0..2 {
-        if let Some((_, d)) = DIMENSION_NAMES.iter().find(|(k, _)| *k == n) {
+        if let Some((_, d)) = DIMENSION_NAMES
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(n))
+        {
             return Some(d);
         }
-        match NAME_SUFFIXES
-            .iter()
-            .find(|s| n.len() > s.len() && n.ends_with(*s))
-        {
-            Some(s) => n.truncate(n.len() - s.len()),
-            None => return None,
-        }
+        let suffix = NAME_SUFFIXES.iter().find(|s| {
+            n.len() > s.len()
+                && n.as_bytes()[n.len() - s.len()..].eq_ignore_ascii_case(s.as_bytes())
+        })?;
+        n = &n[..n.len() - suffix.len()];
     }
     None
 }
@@ -249,5 +267,17 @@ mod tests {
         assert_eq!(dimension_of("Beloeb"), None);
         assert_eq!(dimension_of("Id"), None);
         assert_eq!(dimension_of("Kode"), None);
+        assert_eq!(dimension_of("ARTSKONTOuuid"), Some("art"));
+        assert_eq!(dimension_of("FunktionIdIdKode"), None);
+    }
+
+    #[test]
+    fn names_contain_needles_whatever_the_case() {
+        assert!(name_contains("PersonCPRNummer", "cpr"));
+        assert!(name_contains("cvr", "cvr"));
+        assert!(name_contains("VirksomhedCvr", "cvr"));
+        assert!(!name_contains("CP", "cpr"));
+        assert!(!name_contains("CæPR", "cpr"));
+        assert!(name_contains("ØkonomiCPR", "cpr"));
     }
 }
