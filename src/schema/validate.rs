@@ -50,7 +50,8 @@ struct Frame<'a> {
     qname: Cow<'a, str>,
     ns: Option<usize>,
     index: u32,
-    child_counts: Vec<(Cow<'a, str>, u32)>,
+    /// Where this element's children's name counts start in `Validator::child_counts`.
+    child_start: usize,
     pos: Pos,
     mode: Mode,
     type_id: TypeId,
@@ -108,6 +109,9 @@ struct Validator<'m, 'a> {
     ns_buf: String,
     /// Text of the open elements, each frame's from its `text_start` (no allocation per element).
     text_buf: String,
+    /// Sibling counts per name of the open elements' children, each frame's from its
+    /// `child_start` (one shared stack instead of a Vec per element).
+    child_counts: Vec<(Cow<'a, str>, u32)>,
 }
 
 /// Validate a document. Stops collecting after `max_findings` (the rest is counted).
@@ -129,6 +133,7 @@ pub fn validate(model: &Model, xml: &[u8], roots: Roots) -> (Validation, Envelop
         any_type: model.any_type(),
         ns_buf: String::new(),
         text_buf: String::new(),
+        child_counts: Vec::new(),
     };
     let mut tok = Tokenizer::new(&input);
     loop {
@@ -255,16 +260,20 @@ impl<'m, 'a> Validator<'m, 'a> {
         let local = split_qname(&qn).1;
 
         // Sibling position, for paths like /a/b[3].
+        // The parent's children are closed, so its counts are the top of the stack.
         let index = match self.frames.last_mut() {
             Some(parent) => {
                 parent.has_children = true;
-                match parent.child_counts.iter_mut().find(|(n, _)| *n == qname) {
+                match self.child_counts[parent.child_start..]
+                    .iter_mut()
+                    .find(|(n, _)| *n == qname)
+                {
                     Some((_, c)) => {
                         *c += 1;
                         *c
                     }
                     None => {
-                        parent.child_counts.push((qname.clone(), 1));
+                        self.child_counts.push((qname.clone(), 1));
                         1
                     }
                 }
@@ -275,7 +284,7 @@ impl<'m, 'a> Validator<'m, 'a> {
             qname,
             ns: ns_idx,
             index,
-            child_counts: Vec::new(),
+            child_start: self.child_counts.len(),
             pos,
             mode: Mode::Skip,
             type_id: self.any_type,
@@ -1111,13 +1120,14 @@ impl<'m, 'a> Validator<'m, 'a> {
                     _ => None,
                 },
             };
-            let constraint = elem.and_then(|e| model.element(e).constraint.clone());
+            // Borrowed from the model: no copy of the default/fixed value per element.
+            let constraint = elem.and_then(|e| model.element(e).constraint.as_ref());
             if let Some(st) = simple_type
                 && !nil
                 && !has_children
             {
                 let effective: Cow<str> = match (&constraint, text.is_empty()) {
-                    (Some(c), true) => Cow::Owned(c.lexical().to_string()),
+                    (Some(c), true) => Cow::Borrowed(c.lexical()),
                     _ => Cow::Borrowed(text),
                 };
                 let ns = &self.ns;
@@ -1173,7 +1183,9 @@ impl<'m, 'a> Validator<'m, 'a> {
             self.text_buf = buf;
         }
         self.identity_end(depth, element_value);
-        self.frames.pop();
+        if let Some(f) = self.frames.pop() {
+            self.child_counts.truncate(f.child_start);
+        }
         self.ns.pop();
     }
 

@@ -41,6 +41,8 @@ pub struct LineTracker<'a> {
     line: u32,
     /// Characters since the start of the line, up to `offset`.
     column: u32,
+    /// All-ASCII input: a byte is a character, so columns need no counting.
+    ascii: bool,
 }
 
 impl<'a> LineTracker<'a> {
@@ -50,23 +52,38 @@ impl<'a> LineTracker<'a> {
             offset: 0,
             line: 1,
             column: 0,
+            ascii: input.is_ascii(),
         }
     }
 
     pub fn at(&mut self, offset: usize) -> Pos {
         let offset = offset.min(self.input.len());
         if offset < self.offset {
-            *self = LineTracker::new(self.input);
+            *self = LineTracker {
+                offset: 0,
+                line: 1,
+                column: 0,
+                ..*self
+            };
         }
-        // Incremental: each byte is looked at once, however long the lines are.
-        for &b in &self.input[self.offset..offset] {
-            if b == b'\n' {
-                self.line += 1;
-                self.column = 0;
-            } else if b & 0xC0 != 0x80 {
-                // Columns count characters: skip UTF-8 continuation bytes.
-                self.column += 1;
+        // Incremental: each byte is looked at once, however long the lines are. Counting
+        // with `filter().count()` lets the compiler vectorise (this runs once per token).
+        let seg = &self.input[self.offset..offset];
+        // Columns count characters: UTF-8 continuation bytes are skipped.
+        let ascii = self.ascii;
+        let chars = |s: &[u8]| {
+            if ascii {
+                s.len() as u32
+            } else {
+                s.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u32
             }
+        };
+        match seg.iter().rposition(|&b| b == b'\n') {
+            Some(last) => {
+                self.line += seg[..=last].iter().filter(|&&b| b == b'\n').count() as u32;
+                self.column = chars(&seg[last + 1..]);
+            }
+            None => self.column += chars(seg),
         }
         self.offset = offset;
         Pos {
@@ -86,10 +103,10 @@ pub struct RawAttr<'a> {
 
 impl RawAttr<'_> {
     pub fn prefix(&self) -> Option<&str> {
-        self.qname.split_once(':').map(|(p, _)| p)
+        split_qname(&self.qname).0
     }
     pub fn local(&self) -> &str {
-        self.qname.split_once(':').map_or(&self.qname, |(_, l)| l)
+        split_qname(&self.qname).1
     }
 }
 
@@ -293,9 +310,19 @@ impl<'a> Tokenizer<'a> {
                     return Ok(Some(Token::End { pos }));
                 }
                 Event::Text(text) => {
-                    let content = text
-                        .xml10_content()
-                        .map_err(|e| self.error(before, format!("invalid text: {e}")))?;
+                    // Text without '\r' needs no end-of-line normalisation: borrow it from
+                    // the input, which was checked as UTF-8 once, instead of decoding it again.
+                    let fast = if text.contains(&b'\r') {
+                        None
+                    } else {
+                        self.borrow_bytes(&text)
+                    };
+                    let content = match fast {
+                        Some(c) => c,
+                        None => text
+                            .xml10_content()
+                            .map_err(|e| self.error(before, format!("invalid text: {e}")))?,
+                    };
                     if self.depth == 0 {
                         if content.chars().any(|c| !is_xml_space(c)) {
                             return Err(self.error(
@@ -407,13 +434,18 @@ impl<'a> Tokenizer<'a> {
         offset: u64,
     ) -> Result<Token<'a>, XmlError> {
         let pos = self.pos(offset);
-        let raw = std::str::from_utf8(start.name().into_inner()).map_err(|_| XmlError {
-            pos,
-            message: "element name is not UTF-8".into(),
-        })?;
-        let qname = self
-            .borrow_name(raw)
-            .unwrap_or_else(|| Cow::Owned(raw.to_string()));
+        let name_bytes = start.name().into_inner();
+        let qname = match self.borrow_bytes(name_bytes) {
+            Some(q) => q,
+            None => {
+                let raw = std::str::from_utf8(name_bytes).map_err(|_| XmlError {
+                    pos,
+                    message: "element name is not UTF-8".into(),
+                })?;
+                self.borrow_name(raw)
+                    .unwrap_or_else(|| Cow::Owned(raw.to_string()))
+            }
+        };
         check_qname(&qname).map_err(|m| XmlError { pos, message: m })?;
         let mut attrs = Vec::new();
         for attr in start.attributes().with_checks(true) {
@@ -421,14 +453,19 @@ impl<'a> Tokenizer<'a> {
                 pos,
                 message: format!("not well-formed attribute: {e}"),
             })?;
-            let key = std::str::from_utf8(attr.key.into_inner()).map_err(|_| XmlError {
-                pos,
-                message: "attribute name is not UTF-8".into(),
-            })?;
-            check_qname(key).map_err(|m| XmlError { pos, message: m })?;
-            let key = self
-                .borrow_name(key)
-                .unwrap_or_else(|| Cow::Owned(key.to_string()));
+            let key_bytes = attr.key.into_inner();
+            let key = match self.borrow_bytes(key_bytes) {
+                Some(k) => k,
+                None => {
+                    let k = std::str::from_utf8(key_bytes).map_err(|_| XmlError {
+                        pos,
+                        message: "attribute name is not UTF-8".into(),
+                    })?;
+                    self.borrow_name(k)
+                        .unwrap_or_else(|| Cow::Owned(k.to_string()))
+                }
+            };
+            check_qname(&key).map_err(|m| XmlError { pos, message: m })?;
             let entities = &self.entities;
             // Nested references are expanded here (depth 8): every replacement is charged
             // to the document's budget, so nesting cannot multiply without bound.
@@ -476,6 +513,21 @@ impl<'a> Tokenizer<'a> {
             attrs.push(RawAttr { qname: key, value });
         }
         Ok(Token::Start { qname, attrs, pos })
+    }
+
+    /// [`Self::borrow_name`] for bytes: `Some` only when they lie inside the input and the
+    /// input is valid UTF-8 (and they fall on character boundaries), so no UTF-8 check is
+    /// repeated for them.
+    fn borrow_bytes(&self, b: &[u8]) -> Option<Cow<'a, str>> {
+        let text = self.input_str?;
+        let base = self.input.as_ptr() as usize;
+        let p = b.as_ptr() as usize;
+        if p >= base && p + b.len() <= base + self.input.len() {
+            let start = p - base;
+            text.get(start..start + b.len()).map(Cow::Borrowed)
+        } else {
+            None
+        }
     }
 
     /// Re-borrow a string from the input buffer when it is a sub-slice of it, so that
@@ -568,30 +620,51 @@ fn check_chars(s: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Byte classes for [`ascii_qname_ok`]: 0 = not in an ASCII name (including every
+/// non-ASCII byte, which takes the Unicode path), 1 = may start a name (letters, `_`),
+/// 2 = only inside a name (digits, `-`, `.`), 3 = the colon.
+const NAME_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_alphabetic() || b == b'_' {
+            1
+        } else if b.is_ascii_digit() || b == b'-' || b == b'.' {
+            2
+        } else if b == b':' {
+            3
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
+
 /// ASCII names: letters/underscore first, then letters, digits, `_ - .`; one colon at most.
+/// `false` for anything else, including non-ASCII names (checked by the Unicode rules).
 fn ascii_qname_ok(b: &[u8]) -> bool {
     let (mut colons, mut at_start) = (0, true);
     for &c in b {
-        if c == b':' {
-            colons += 1;
-            if colons > 1 || at_start {
-                return false;
+        match NAME_CLASS[c as usize] {
+            1 => at_start = false,
+            2 if !at_start => {}
+            3 => {
+                colons += 1;
+                if colons > 1 || at_start {
+                    return false;
+                }
+                at_start = true;
             }
-            at_start = true;
-        } else if at_start {
-            if !(c.is_ascii_alphabetic() || c == b'_') {
-                return false;
-            }
-            at_start = false;
-        } else if !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'-' | b'.')) {
-            return false;
+            _ => return false,
         }
     }
     !at_start
 }
 
 fn check_qname(name: &str) -> Result<(), String> {
-    if name.is_ascii() && ascii_qname_ok(name.as_bytes()) {
+    if ascii_qname_ok(name.as_bytes()) {
         return Ok(());
     }
     let ok = !name.is_empty()
@@ -718,8 +791,9 @@ impl Namespaces {
 }
 
 pub fn split_qname(qname: &str) -> (Option<&str>, &str) {
-    match qname.split_once(':') {
-        Some((p, l)) => (Some(p), l),
+    // A byte search: ':' is ASCII, so the split falls on character boundaries.
+    match qname.bytes().position(|b| b == b':') {
+        Some(i) => (Some(&qname[..i]), &qname[i + 1..]),
         None => (None, qname),
     }
 }
@@ -822,6 +896,41 @@ mod tests {
         assert!(e.message.contains("billion laughs"), "{e}");
         // Ordinary use stays fine.
         assert!(tokens("<!DOCTYPE a [<!ENTITY e \"hi\">]><a x=\"&e;\">&e;</a>").is_ok());
+    }
+
+    #[test]
+    fn line_tracker_counts_characters_not_bytes() {
+        // Against a byte-at-a-time reference, for ASCII and non-ASCII input alike.
+        for text in ["ab\ncd\n\nefg", "\u{e6}\u{f8}\n\u{e5}x\u{1F600}y\nz", ""] {
+            let bytes = text.as_bytes();
+            let mut t = LineTracker::new(bytes);
+            let (mut line, mut column) = (1, 1);
+            for off in 0..=bytes.len() {
+                if off > 0 {
+                    let b = bytes[off - 1];
+                    if b == b'\n' {
+                        (line, column) = (line + 1, 1);
+                    } else if b & 0xC0 != 0x80 {
+                        column += 1;
+                    }
+                }
+                assert_eq!(t.at(off), Pos { line, column }, "{text:?} at {off}");
+            }
+            assert_eq!(t.at(0), Pos { line: 1, column: 1 });
+        }
+    }
+
+    #[test]
+    fn split_qname_and_ascii_names() {
+        assert_eq!(split_qname("p:l"), (Some("p"), "l"));
+        assert_eq!(split_qname("l"), (None, "l"));
+        assert_eq!(split_qname("\u{e6}:\u{f8}"), (Some("\u{e6}"), "\u{f8}"));
+        for ok in ["a", "_a.b-c9", "p:l", "\u{e6}b", "p:\u{e6}"] {
+            assert!(check_qname(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "1a", "a:", ":a", "a:b:c", "-a", "a b", "p:1"] {
+            assert!(check_qname(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

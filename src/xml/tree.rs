@@ -139,7 +139,11 @@ pub fn parse_bounded(bytes: &[u8], max_depth: usize) -> Result<Element, Bounded>
     let input = utf8_input(bytes);
     let mut tok = Tokenizer::new(&input);
     let mut ns = Namespaces::default();
-    let mut stack: Vec<Element> = Vec::new();
+    let mut stack: Vec<Element> = Vec::with_capacity(16);
+    // Children of every open element, in one buffer: each element's are moved out into a
+    // Vec of exactly their number when it closes (one allocation, not one per doubling).
+    let mut nodes: Vec<Node> = Vec::with_capacity(64);
+    let mut starts: Vec<usize> = Vec::with_capacity(16);
     // Elements share their parent's scope unless they declare namespaces themselves: one
     // snapshot per declaring element, not one per element (most declare nothing).
     let mut scopes: Vec<Arc<Vec<(String, String)>>> = vec![Arc::new(ns.snapshot())];
@@ -184,6 +188,7 @@ pub fn parse_bounded(bytes: &[u8], max_depth: usize) -> Result<Element, Bounded>
                         value: a.value.to_string(),
                     });
                 }
+                starts.push(nodes.len());
                 stack.push(Element {
                     ns: el_ns,
                     local: local.to_string(),
@@ -197,17 +202,22 @@ pub fn parse_bounded(bytes: &[u8], max_depth: usize) -> Result<Element, Bounded>
             Token::End { .. } => {
                 ns.pop();
                 scopes.pop();
-                let done = stack.pop().expect("tokenizer balances elements");
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(Node::Element(done)),
-                    None => root = Some(done),
+                let mut done = stack.pop().expect("tokenizer balances elements");
+                let start = starts.pop().expect("tokenizer balances elements");
+                done.children = nodes.drain(start..).collect();
+                if stack.is_empty() {
+                    root = Some(done);
+                } else {
+                    nodes.push(Node::Element(done));
                 }
             }
             Token::Text(t) => {
-                if let Some(parent) = stack.last_mut() {
-                    match parent.children.last_mut() {
-                        Some(Node::Text(prev)) => prev.push_str(&t),
-                        _ => parent.children.push(Node::Text(t.into_owned())),
+                if let Some(&start) = starts.last() {
+                    // Adjacent text merges, but only with the open element's own last child.
+                    let own = nodes.len() > start;
+                    match nodes.last_mut() {
+                        Some(Node::Text(prev)) if own => prev.push_str(&t),
+                        _ => nodes.push(Node::Text(t.into_owned())),
                     }
                 }
             }
