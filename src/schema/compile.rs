@@ -69,6 +69,7 @@ type R<T> = Result<T, LoadError>;
 
 struct Compiler<'l> {
     l: &'l Loader,
+    patterns: &'l mut HashMap<String, XsdRegex>,
     m: Model,
     type_memo: HashMap<QName, TypeId>,
     type_done: HashSet<TypeId>,
@@ -106,8 +107,17 @@ struct AttrSet {
 
 /// Compile everything the loader found.
 pub fn compile(loader: &Loader) -> Result<Model, LoadError> {
+    compile_with(loader, &mut HashMap::new())
+}
+
+/// Compile, reusing (and adding to) `patterns`: pattern facet value → compiled regex.
+pub fn compile_with(
+    loader: &Loader,
+    patterns: &mut HashMap<String, XsdRegex>,
+) -> Result<Model, LoadError> {
     let mut c = Compiler {
         l: loader,
+        patterns,
         m: Model::default(),
         type_memo: HashMap::new(),
         type_done: HashSet::new(),
@@ -752,9 +762,16 @@ impl<'l> Compiler<'l> {
                     f.fraction_digits = Some(nonneg(value)?.min(u32::MAX as u64) as u32)
                 }
                 "pattern" => {
-                    let re = XsdRegex::new(value).map_err(|e| {
-                        self.err(doc, fe, format!("invalid pattern '{value}': {e}"))
-                    })?;
+                    let re = match self.patterns.get(value) {
+                        Some(re) => re.clone(),
+                        None => {
+                            let re = XsdRegex::new(value).map_err(|e| {
+                                self.err(doc, fe, format!("invalid pattern '{value}': {e}"))
+                            })?;
+                            self.patterns.insert(value.to_string(), re.clone());
+                            re
+                        }
+                    };
                     f.patterns.push(re);
                 }
                 "whiteSpace" => {

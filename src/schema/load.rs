@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::LoadError;
 use super::model::QName;
+use super::regex::XsdRegex;
 use crate::xml::XSD_NS;
 use crate::xml::tree::{self, Element};
 
@@ -80,9 +81,43 @@ pub struct Def {
     pub original: Option<Box<Def>>,
 }
 
+/// Work shared by the loads of one batch: `Catalog::load` loads a dozen WSDLs that import
+/// mostly the same XSDs, and parsing, checking and compiling those again per WSDL was most of
+/// the stub's start. Only documents and patterns that loaded without error are kept, so a
+/// broken one is reported exactly as without the cache.
+#[derive(Debug, Default)]
+pub struct LoadCache {
+    /// File content → the parsed, checked schema document. Keyed by content, not path: the
+    /// packs carry identical copies of the shared XSDs.
+    docs: HashMap<Vec<u8>, CachedDoc>,
+    /// Pattern facet value → its compiled regex.
+    pub(crate) patterns: HashMap<String, XsdRegex>,
+    /// Path → canonical path (`None`: it does not exist): the same relative locations are
+    /// resolved for every WSDL.
+    canonical: HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl LoadCache {
+    /// `path.canonicalize().ok()`, asking the file system once per path.
+    pub fn canonicalize(&mut self, path: &Path) -> Option<PathBuf> {
+        self.canonical
+            .entry(path.to_path_buf())
+            .or_insert_with(|| path.canonicalize().ok())
+            .clone()
+    }
+}
+
+#[derive(Debug, Clone)]
+struct CachedDoc {
+    root: Arc<Element>,
+    /// The document's top-level definitions in order, shared so registering them copies nothing.
+    defs: Arc<Vec<Arc<Element>>>,
+}
+
 #[derive(Debug, Default)]
 pub struct Loader {
     pub opts: LoadOptions,
+    pub cache: LoadCache,
     pub docs: Vec<SchemaDoc>,
     pub defs: HashMap<(Kind, QName), Def>,
     /// Definition order, so compilation (and its error messages) is deterministic.
@@ -102,8 +137,14 @@ fn err(file: &str, line: u32, message: impl Into<String>) -> LoadError {
 
 impl Loader {
     pub fn new(opts: LoadOptions) -> Self {
+        Self::with_cache(opts, LoadCache::default())
+    }
+
+    /// A loader that reuses (and adds to) what earlier loads of the batch parsed and compiled.
+    pub fn with_cache(opts: LoadOptions, cache: LoadCache) -> Self {
         Loader {
             opts,
+            cache,
             ..Default::default()
         }
     }
@@ -115,7 +156,10 @@ impl Loader {
         chameleon_tns: Option<Arc<str>>,
         referrer: Option<(&str, u32)>,
     ) -> Result<usize, LoadError> {
-        let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        let canonical = self
+            .cache
+            .canonicalize(path)
+            .unwrap_or_else(|| path.to_path_buf());
         // A document with its own target namespace is the same whoever includes it.
         for key in [
             (canonical.clone(), chameleon_tns.clone()),
@@ -139,6 +183,22 @@ impl Loader {
             None => err(&path.display().to_string(), 0, format!("cannot read: {e}")),
         })?;
         let file: Arc<str> = Arc::from(path.display().to_string());
+        let base_dir = path.parent().unwrap_or(Path::new(".")).to_path_buf();
+        if let Some(cached) = self.cache.docs.get(&bytes).cloned() {
+            let chameleon_key = if cached.root.attr("targetNamespace").is_some() {
+                None
+            } else {
+                chameleon_tns
+            };
+            return self.add_schema_doc(
+                cached.root,
+                file,
+                canonical,
+                chameleon_key,
+                base_dir,
+                DocSource::Cached(cached.defs),
+            );
+        }
         let root = tree::parse(&bytes).map_err(|e| err(&file, e.pos.line, e.message))?;
         if !root.is(XSD_NS, "schema") {
             return Err(err(
@@ -155,12 +215,13 @@ impl Loader {
         } else {
             chameleon_tns
         };
-        self.add_schema(
+        self.add_schema_doc(
             Arc::new(root),
             file,
             canonical,
             chameleon_key,
-            path.parent().unwrap_or(Path::new(".")).to_path_buf(),
+            base_dir,
+            DocSource::File(bytes),
         )
     }
 
@@ -172,6 +233,18 @@ impl Loader {
         key: PathBuf,
         chameleon_tns: Option<Arc<str>>,
         base_dir: PathBuf,
+    ) -> Result<usize, LoadError> {
+        self.add_schema_doc(root, file, key, chameleon_tns, base_dir, DocSource::Inline)
+    }
+
+    fn add_schema_doc(
+        &mut self,
+        root: Arc<Element>,
+        file: Arc<str>,
+        key: PathBuf,
+        chameleon_tns: Option<Arc<str>>,
+        base_dir: PathBuf,
+        source: DocSource,
     ) -> Result<usize, LoadError> {
         let own_tns: Option<Arc<str>> = root.attr("targetNamespace").map(Arc::from);
         if own_tns.as_deref() == Some("") {
@@ -214,8 +287,15 @@ impl Loader {
             }
         }
         self.docs.push(doc);
-        check_ids(&root, &file)?;
-        super::structure::check(&root, &file)?;
+        // A cached document passed these checks when it was first loaded.
+        let (mut cached_defs, mut new_defs) = match &source {
+            DocSource::Cached(defs) => (Some(defs.iter()), None),
+            DocSource::File(_) | DocSource::Inline => {
+                check_ids(&root, &file)?;
+                super::structure::check(&root, &file)?;
+                (None, Some(Vec::new()))
+            }
+        };
 
         for child in root.elements() {
             if child.ns.as_deref() != Some(XSD_NS) {
@@ -304,8 +384,21 @@ impl Loader {
                     }
                 }
                 "annotation" => {}
-                _ => self.register(index, child, false)?,
+                _ => {
+                    let el = match cached_defs.as_mut().and_then(Iterator::next) {
+                        Some(el) => Arc::clone(el),
+                        None => Arc::new(child.clone()),
+                    };
+                    if let Some(defs) = new_defs.as_mut() {
+                        defs.push(Arc::clone(&el));
+                    }
+                    self.register_shared(index, el, false)?
+                }
             }
+        }
+        if let (DocSource::File(bytes), Some(defs)) = (source, new_defs) {
+            let defs = Arc::new(defs);
+            self.cache.docs.insert(bytes, CachedDoc { root, defs });
         }
         Ok(index)
     }
@@ -357,6 +450,15 @@ impl Loader {
     }
 
     fn register(&mut self, doc: usize, el: &Element, redefine: bool) -> Result<(), LoadError> {
+        self.register_shared(doc, Arc::new(el.clone()), redefine)
+    }
+
+    fn register_shared(
+        &mut self,
+        doc: usize,
+        el: Arc<Element>,
+        redefine: bool,
+    ) -> Result<(), LoadError> {
         let kind = match el.local.as_str() {
             "simpleType" | "complexType" => Kind::Type,
             "element" => Kind::Element,
@@ -390,7 +492,7 @@ impl Loader {
         let q = QName::new(self.docs[doc].tns.as_deref(), name);
         let def = Def {
             doc,
-            el: Arc::new(el.clone()),
+            el: Arc::clone(&el),
             original: None,
         };
         match self.defs.get(&(kind, q.clone())) {
@@ -433,6 +535,16 @@ impl Loader {
         }
         Ok(())
     }
+}
+
+/// Where a schema document came from, for the cache.
+enum DocSource {
+    /// Read from a file with these bytes: cached once it loads.
+    File(Vec<u8>),
+    /// Inline in a WSDL: not cached.
+    Inline,
+    /// From the cache, with its top-level definitions.
+    Cached(Arc<Vec<Arc<Element>>>),
 }
 
 fn percent_decode(s: &str) -> String {

@@ -85,11 +85,14 @@ impl SchemaSet {
         for p in paths {
             loader.load_file(p, None, None)?;
         }
-        Self::from_loader(&loader)
+        Self::from_loader(&mut loader)
     }
 
-    pub(crate) fn from_loader(loader: &load::Loader) -> Result<SchemaSet, LoadError> {
-        let model = compile::compile(loader)?;
+    pub(crate) fn from_loader(loader: &mut load::Loader) -> Result<SchemaSet, LoadError> {
+        let mut patterns = std::mem::take(&mut loader.cache.patterns);
+        let model = compile::compile_with(loader, &mut patterns);
+        loader.cache.patterns = patterns;
+        let model = model?;
         Ok(SchemaSet {
             model: Arc::new(model),
             files: Arc::new(loader.docs.iter().map(|d| d.file.to_string()).collect()),

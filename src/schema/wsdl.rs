@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::load::{LoadOptions, Loader};
+use super::load::{LoadCache, LoadOptions, Loader};
 use super::model::QName;
 use super::{LoadError, SchemaSet};
 use crate::xml::XSD_NS;
@@ -105,10 +105,22 @@ fn qref(file: &str, el: &Element, v: &str) -> Result<QName, LoadError> {
 
 impl Contract {
     pub fn load(path: &Path, opts: &LoadOptions) -> Result<Contract, LoadError> {
-        let mut loader = Loader::new(opts.clone());
+        Self::load_cached(path, opts, &mut LoadCache::default())
+    }
+
+    /// Load with the documents and patterns earlier loads of a batch put in `cache` (and add
+    /// this load's). Same result and same errors as [`Contract::load`].
+    pub fn load_cached(
+        path: &Path,
+        opts: &LoadOptions,
+        cache: &mut LoadCache,
+    ) -> Result<Contract, LoadError> {
+        let mut loader = Loader::with_cache(opts.clone(), std::mem::take(cache));
         let mut defs = Defs::default();
-        read_wsdl(path, &mut loader, &mut defs, None)?;
-        let schemas = SchemaSet::from_loader(&loader)?;
+        let loaded = read_wsdl(path, &mut loader, &mut defs, None)
+            .and_then(|()| SchemaSet::from_loader(&mut loader));
+        *cache = std::mem::take(&mut loader.cache);
+        let schemas = loaded?;
         let operations = resolve_operations(&defs, &schemas)?;
         Ok(Contract {
             schemas,

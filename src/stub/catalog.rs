@@ -9,6 +9,7 @@ use std::sync::Arc;
 use super::StubError;
 use crate::oir::engine::integration_in;
 use crate::schema::LoadOptions;
+use crate::schema::load::LoadCache;
 use crate::schema::validate::{SOAP11_NS, SOAP12_NS};
 use crate::schema::wsdl::{Contract, Operation, SoapVersion};
 use crate::xml::tree::{self, Element};
@@ -95,8 +96,12 @@ impl Catalog {
             files.push((w.clone(), examples));
         }
         let mut examples_cache: HashMap<PathBuf, Arc<Vec<Example>>> = HashMap::new();
+        // The WSDLs share most of their XSDs: parse and compile those once.
+        let mut load_cache = LoadCache::default();
+        let opts = LoadOptions::default();
         for (w, ex_dir) in files {
-            let contract = Contract::load(&w, &LoadOptions::default()).map_err(StubError::Load)?;
+            let contract =
+                Contract::load_cached(&w, &opts, &mut load_cache).map_err(StubError::Load)?;
             let contract = Arc::new(contract);
             let examples = match ex_dir {
                 Some(d) => examples_cache
@@ -105,18 +110,23 @@ impl Catalog {
                     .clone(),
                 None => Arc::new(Vec::new()),
             };
-            let (bundle, wsdl_rel) = cat.add_bundle(&w, &contract)?;
+            let (bundle, wsdl_rel) = cat.add_bundle(&w, &contract, &mut load_cache)?;
             cat.add_services(&w, contract, &examples, bundle, wsdl_rel)?;
         }
         Ok(cat)
     }
 
-    fn add_bundle(&mut self, wsdl: &Path, c: &Contract) -> Result<(String, String), StubError> {
+    fn add_bundle(
+        &mut self,
+        wsdl: &Path,
+        c: &Contract,
+        cache: &mut LoadCache,
+    ) -> Result<(String, String), StubError> {
         let mut paths: Vec<PathBuf> = c
             .wsdl_files
             .iter()
             .chain(c.schemas.files())
-            .filter_map(|f| Path::new(f).canonicalize().ok())
+            .filter_map(|f| cache.canonicalize(Path::new(f)))
             .collect();
         paths.sort();
         paths.dedup();
