@@ -35,7 +35,7 @@
 #   DURATION [10]        seconds per load run     REPS [3]        runs per cell (medians reported)
 #   CONNS_LIST [1 16 64] connections              STARTUPS [5]    starts timed per mode
 #   WARMUP [3]           seconds of unmeasured load before each path
-#   MODES [pack peers]   which modes (also: ceiling; CEILINGS [raw hyper axum])              PATHS [duplicate full]  pack-mode paths
+#   MODES [pack peers]   which modes (also: ceiling; CEILINGS [raw hyper axum])              PATHS [duplicate full]  pack-mode paths (set empty: only the starts)
 #   STUB_CPUS [0] LOAD_CPUS [1]  cores (as in bench-peers/common.sh)
 #   PEERS_PORT [18090]   port of the generic-mode stub (start-custom.sh needs a fixed URL)
 #   PEERS_SEED [2]       --seed of the generic-mode stub
@@ -61,7 +61,7 @@ export RESULTS_DIR="${RESULTS_DIR:-$TARGET/stub-load}"
 
 DURATION=${DURATION:-10}; REPS=${REPS:-3}; CONNS_LIST=${CONNS_LIST:-"1 16 64"}
 STARTUPS=${STARTUPS:-5}; WARMUP=${WARMUP:-3}; MODES=${MODES:-"pack peers"}
-PATHS=${PATHS:-"duplicate full"}; PEERS_PORT=${PEERS_PORT:-18090}
+PATHS=${PATHS-"duplicate full"}; PEERS_PORT=${PEERS_PORT:-18090}
 OUT=${OUT:-$RESULTS_DIR/results-$(date +%Y%m%d-%H%M%S).txt}
 HELPER="$ROOT/benches/stub_load.py"
 LUA="$ROOT/benches/stub_load.lua"
