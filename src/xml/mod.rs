@@ -435,17 +435,7 @@ impl<'a> Tokenizer<'a> {
     ) -> Result<Token<'a>, XmlError> {
         let pos = self.pos(offset);
         let name_bytes = start.name().into_inner();
-        let qname = match self.borrow_bytes(name_bytes) {
-            Some(q) => q,
-            None => {
-                let raw = std::str::from_utf8(name_bytes).map_err(|_| XmlError {
-                    pos,
-                    message: "element name is not UTF-8".into(),
-                })?;
-                self.borrow_name(raw)
-                    .unwrap_or_else(|| Cow::Owned(raw.to_string()))
-            }
-        };
+        let qname = self.name_text(name_bytes, pos, "element name")?;
         check_qname(&qname).map_err(|m| XmlError { pos, message: m })?;
         let mut attrs = Vec::new();
         for attr in start.attributes().with_checks(true) {
@@ -454,17 +444,7 @@ impl<'a> Tokenizer<'a> {
                 message: format!("not well-formed attribute: {e}"),
             })?;
             let key_bytes = attr.key.into_inner();
-            let key = match self.borrow_bytes(key_bytes) {
-                Some(k) => k,
-                None => {
-                    let k = std::str::from_utf8(key_bytes).map_err(|_| XmlError {
-                        pos,
-                        message: "attribute name is not UTF-8".into(),
-                    })?;
-                    self.borrow_name(k)
-                        .unwrap_or_else(|| Cow::Owned(k.to_string()))
-                }
-            };
+            let key = self.name_text(key_bytes, pos, "attribute name")?;
             check_qname(&key).map_err(|m| XmlError { pos, message: m })?;
             let entities = &self.entities;
             // Nested references are expanded here (depth 8): every replacement is charged
@@ -518,6 +498,20 @@ impl<'a> Tokenizer<'a> {
     /// [`Self::borrow_name`] for bytes: `Some` only when they lie inside the input and the
     /// input is valid UTF-8 (and they fall on character boundaries), so no UTF-8 check is
     /// repeated for them.
+    /// An element or attribute name as text, borrowed from the input where it can be.
+    fn name_text(&self, bytes: &[u8], pos: Pos, what: &str) -> Result<Cow<'a, str>, XmlError> {
+        if let Some(n) = self.borrow_bytes(bytes) {
+            return Ok(n);
+        }
+        let raw = std::str::from_utf8(bytes).map_err(|_| XmlError {
+            pos,
+            message: format!("{what} is not UTF-8"),
+        })?;
+        Ok(self
+            .borrow_name(raw)
+            .unwrap_or_else(|| Cow::Owned(raw.to_string())))
+    }
+
     fn borrow_bytes(&self, b: &[u8]) -> Option<Cow<'a, str>> {
         let text = self.input_str?;
         let base = self.input.as_ptr() as usize;
