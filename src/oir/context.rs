@@ -170,31 +170,42 @@ pub fn content_hashes(
     enum Step<'a> {
         Open(&'a Element),
         Text(&'a str),
-        /// Closes the element; `Some(i)`: it is `within[i]`.
-        Close(Option<usize>),
+        /// Closes the element; `Some(range)`: the entries of `by_addr` that name it.
+        Close(Option<std::ops::Range<usize>>),
     }
     // Per element of `within`: where its span starts, and the skips seen before it opened.
     let mut spans: Vec<Option<(usize, usize)>> = vec![None; within.len()];
     let mut opened: Vec<(usize, usize)> = vec![(0, 0); within.len()];
     let mut skipped = 0usize;
+    // `within` by address (sorted, so a message with thousands of identified objects does not
+    // compare each opened element with every one of them).
+    let mut by_addr: Vec<(usize, usize)> = within
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (std::ptr::from_ref::<Element>(e) as usize, i))
+        .collect();
+    by_addr.sort_unstable();
     let mut stack = vec![Step::Open(el)];
     let mut attrs: Vec<(&str, &str, &str)> = Vec::new();
     while let Some(step) = stack.pop() {
         match step {
             Step::Close(w) => {
                 feed(&mut buf, b')', "");
-                if let Some(i) = w
-                    && opened[i].1 == skipped
-                {
-                    spans[i] = Some((opened[i].0, buf.len()));
+                for &(_, i) in w.map_or(&[][..], |r| &by_addr[r]) {
+                    if opened[i].1 == skipped {
+                        spans[i] = Some((opened[i].0, buf.len()));
+                    }
                 }
             }
             Step::Text(t) => feed(&mut buf, b't', t),
             Step::Open(e) => {
-                let w = within.iter().position(|x| std::ptr::eq(*x, e));
-                if let Some(i) = w {
+                let addr = std::ptr::from_ref::<Element>(e) as usize;
+                let lo = by_addr.partition_point(|&(a, _)| a < addr);
+                let hi = lo + by_addr[lo..].partition_point(|&(a, _)| a == addr);
+                for &(_, i) in &by_addr[lo..hi] {
                     opened[i] = (buf.len(), skipped);
                 }
+                let w = (lo < hi).then_some(lo..hi);
                 feed(&mut buf, b'(', e.ns.as_deref().unwrap_or(""));
                 feed(&mut buf, b'n', &e.local);
                 attrs.clear();
@@ -492,7 +503,7 @@ mod tests {
         let d = root.elements().find(|e| e.local == "D").unwrap();
         let ps: Vec<&Element> = b.elements().collect();
         let outside = parse(b"<P/>").unwrap();
-        let (all, parts) = content_hashes(&root, &["Ctx"], &[b, ps[1], ps[0], d, &outside]);
+        let (all, parts) = content_hashes(&root, &["Ctx"], &[b, ps[1], ps[0], d, &outside, b]);
         assert_eq!(all, content_hash_skipping(&root, &["Ctx"]));
         assert_eq!(parts[0].as_deref(), Some(content_hash(b).as_str()));
         assert_eq!(parts[1].as_deref(), Some(content_hash(ps[1]).as_str()));
@@ -501,6 +512,8 @@ mod tests {
         // D holds a skipped element: its span is not its own hash.
         assert_eq!(parts[3], None);
         assert_eq!(parts[4], None);
+        // An element named twice (two IDs in one object) gets its hash twice.
+        assert_eq!(parts[5], parts[0]);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use crate::oir::date::Date;
 use crate::oir::engine::Engine;
 use crate::oir::sortiment::{DIMENSIONS, norm_uuid};
 use crate::schema::datatypes::Decimal;
-use crate::xml::tree::{Element, Node};
+use crate::xml::tree::Element;
 
 /// Name of the ledger account for postings the omsætningstabel does not map (only when
 /// the stub runs without a table: with one, such a voucher is rejected by OIR-MAP-001).
@@ -658,20 +658,14 @@ pub fn kontering(posting: &Element, engine: &Engine) -> Vec<(String, String)> {
 
 /// Every descendant (not the element itself) with this local name, in document order.
 pub fn find_all<'e>(root: &'e Element, local: &str) -> Vec<&'e Element> {
-    fn child_elements(e: &Element) -> impl DoubleEndedIterator<Item = &Element> {
-        e.children.iter().filter_map(|n| match n {
-            Node::Element(c) => Some(c),
-            Node::Text(_) => None,
-        })
-    }
     let mut out = Vec::new();
     // Children pushed in reverse so they pop in document order.
-    let mut stack: Vec<&Element> = child_elements(root).rev().collect();
+    let mut stack: Vec<&Element> = root.elements().rev().collect();
     while let Some(e) = stack.pop() {
         if e.local == local {
             out.push(e);
         }
-        stack.extend(child_elements(e).rev());
+        stack.extend(e.elements().rev());
     }
     out
 }

@@ -495,9 +495,6 @@ impl<'a> Tokenizer<'a> {
         Ok(Token::Start { qname, attrs, pos })
     }
 
-    /// [`Self::borrow_name`] for bytes: `Some` only when they lie inside the input and the
-    /// input is valid UTF-8 (and they fall on character boundaries), so no UTF-8 check is
-    /// repeated for them.
     /// An element or attribute name as text, borrowed from the input where it can be.
     fn name_text(&self, bytes: &[u8], pos: Pos, what: &str) -> Result<Cow<'a, str>, XmlError> {
         if let Some(n) = self.borrow_bytes(bytes) {
@@ -512,34 +509,31 @@ impl<'a> Tokenizer<'a> {
             .unwrap_or_else(|| Cow::Owned(raw.to_string())))
     }
 
-    fn borrow_bytes(&self, b: &[u8]) -> Option<Cow<'a, str>> {
-        let text = self.input_str?;
+    /// Where `b` lies in the input, when it is a sub-slice of it.
+    fn input_span(&self, b: &[u8]) -> Option<std::ops::Range<usize>> {
         let base = self.input.as_ptr() as usize;
         let p = b.as_ptr() as usize;
-        if p >= base && p + b.len() <= base + self.input.len() {
-            let start = p - base;
-            text.get(start..start + b.len()).map(Cow::Borrowed)
-        } else {
-            None
-        }
+        (p >= base && p + b.len() <= base + self.input.len()).then(|| p - base..p - base + b.len())
+    }
+
+    /// [`Self::borrow_name`] for bytes: `Some` only when they lie inside the input and the
+    /// input is valid UTF-8 (and they fall on character boundaries), so no UTF-8 check is
+    /// repeated for them.
+    fn borrow_bytes(&self, b: &[u8]) -> Option<Cow<'a, str>> {
+        let text = self.input_str?;
+        text.get(self.input_span(b)?).map(Cow::Borrowed)
     }
 
     /// Re-borrow a string from the input buffer when it is a sub-slice of it, so that
     /// names and plain values live as long as the document without copying.
     fn borrow_name(&self, s: &str) -> Option<Cow<'a, str>> {
-        let base = self.input.as_ptr() as usize;
-        let p = s.as_ptr() as usize;
-        if p >= base && p + s.len() <= base + self.input.len() {
-            let start = p - base;
-            // The input was checked as UTF-8 once; slicing it is then free.
-            match self.input_str {
-                Some(text) => text.get(start..start + s.len()).map(Cow::Borrowed),
-                None => std::str::from_utf8(&self.input[start..start + s.len()])
-                    .ok()
-                    .map(Cow::Borrowed),
-            }
-        } else {
-            None
+        let span = self.input_span(s.as_bytes())?;
+        // The input was checked as UTF-8 once; slicing it is then free.
+        match self.input_str {
+            Some(text) => text.get(span).map(Cow::Borrowed),
+            None => std::str::from_utf8(&self.input[span])
+                .ok()
+                .map(Cow::Borrowed),
         }
     }
 }

@@ -232,7 +232,8 @@ pub fn dimension_of(local: &str) -> Option<&'static str> {
     dimension_of_folded(&fold(local))
 }
 
-/// [`dimension_of`] for a name that is ASCII (matched case-insensitively).
+/// [`dimension_of`] for a name that is ASCII or already folded (the vocabulary is ASCII, so
+/// an ASCII case-insensitive comparison decides).
 fn dimension_of_folded(name: &str) -> Option<&'static str> {
     let mut n = name;
     for _ in 0..2 {
