@@ -95,11 +95,15 @@ pub fn run(args: &StubArgs) -> i32 {
         };
         eprintln!("oir stub listening on {}", running.url());
         for s in &running.stub.catalog.services {
+            // Asking a built-in service for its operations would compile it now.
+            let ops = match s.compiled_yet() {
+                Some(c) => format!("{} operation(s)", c.operations.len()),
+                None => "compiled on first call".to_string(),
+            };
             eprintln!(
-                "  {}{}  ({} operation(s); WSDL: {}{}?wsdl)",
+                "  {}{}  ({ops}; WSDL: {}{}?wsdl)",
                 running.url(),
                 s.path,
-                s.operations.len(),
                 running.url(),
                 s.path
             );

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use super::StubError;
 use crate::oir::engine::integration_in;
@@ -31,18 +31,30 @@ pub struct OpEntry {
 }
 
 /// One endpoint: a WSDL service port path and the operations bound there.
+///
+/// What comes from the compiled contract (operations, SOAP version, …) is a [`Compiled`],
+/// reached through `Deref`. The built-in packs compile a WSDL on its first use, so the stub
+/// answers within milliseconds of its launch; every other contract is compiled by
+/// [`Catalog::load`], so its errors stop the start. The request pipeline asks
+/// [`Service::compiled`] first, so a contract that fails late becomes a fault, not a panic.
 #[derive(Debug, Clone)]
 pub struct Service {
     pub name: String,
     /// URL path, from the `soap:address` (`/service/OIR/ModtagFinansbilag/2`).
     pub path: String,
     pub wsdl: PathBuf,
-    pub contract: Arc<Contract>,
     /// `SF1590_A` … when the WSDL belongs to a service pack: selects the business rules.
     pub integration: Option<String>,
     /// The contract bundle (for `/__contract/<bundle>/<file>`) and the entry WSDL in it.
     pub bundle: String,
     pub wsdl_rel: String,
+    source: Arc<Source>,
+}
+
+/// What a service serves, from its compiled contract.
+#[derive(Debug)]
+pub struct Compiled {
+    pub contract: Arc<Contract>,
     pub soap: SoapVersion,
     pub operations: Vec<OpEntry>,
     /// The contract declares the Serviceplatformen security contexts: requests must carry one.
@@ -51,13 +63,140 @@ pub struct Service {
     pub has_transport_kvittering: bool,
 }
 
+impl Service {
+    /// The compiled contract, compiling it now if this is its first use.
+    pub fn compiled(&self) -> Result<&Compiled, StubError> {
+        let done = self.source.compile();
+        let by_path = done.as_ref().map_err(|e| StubError::Config(e.clone()))?;
+        by_path.services.get(&self.path).ok_or_else(|| {
+            StubError::Config(format!(
+                "{} no longer has a service port at {}",
+                self.wsdl.display(),
+                self.path
+            ))
+        })
+    }
+}
+
+impl Service {
+    /// The compiled contract when it has been compiled (without compiling it).
+    pub fn compiled_yet(&self) -> Option<&Compiled> {
+        match self.source.done.get()? {
+            Ok(c) => c.services.get(&self.path),
+            Err(_) => None,
+        }
+    }
+}
+
+impl std::ops::Deref for Service {
+    type Target = Compiled;
+
+    /// Panics only when a lazily compiled built-in contract fails, which the tests rule out;
+    /// the request pipeline checks [`Service::compiled`] before it gets here.
+    fn deref(&self) -> &Compiled {
+        self.compiled()
+            .unwrap_or_else(|e| panic!("service {}: {e}", self.path))
+    }
+}
+
+/// One WSDL and what it compiles to (once, shared by its services).
+struct Source {
+    wsdl: PathBuf,
+    examples: Option<PathBuf>,
+    shared: Arc<Shared>,
+    done: OnceLock<Result<WsdlCompiled, String>>,
+}
+
+struct WsdlCompiled {
+    /// By URL path: one entry per service port.
+    services: BTreeMap<String, Compiled>,
+    /// Every file the contract loaded (canonical), for `/__contract/`.
+    files: Vec<PathBuf>,
+}
+
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Source")
+            .field("wsdl", &self.wsdl)
+            .field("compiled", &self.done.get().map(|r| r.is_ok()))
+            .finish()
+    }
+}
+
+/// What the compilations of one catalog share: the WSDLs import mostly the same XSDs, and
+/// the services of a pack read the same examples.
+#[derive(Default)]
+struct Shared {
+    load: Mutex<LoadCache>,
+    examples: Mutex<HashMap<PathBuf, Arc<Vec<Example>>>>,
+}
+
+impl Source {
+    fn compile(&self) -> &Result<WsdlCompiled, String> {
+        self.done
+            .get_or_init(|| self.compile_now().map_err(|e| e.to_string()))
+    }
+
+    fn compile_now(&self) -> Result<WsdlCompiled, StubError> {
+        let opts = LoadOptions::default();
+        let (contract, files) = {
+            let mut cache = self.shared.load.lock().unwrap_or_else(|p| p.into_inner());
+            let contract =
+                Contract::load_cached(&self.wsdl, &opts, &mut cache).map_err(StubError::Load)?;
+            let files: Vec<PathBuf> = contract
+                .wsdl_files
+                .iter()
+                .chain(contract.schemas.files())
+                .filter_map(|f| cache.canonicalize(Path::new(f)))
+                .collect();
+            (Arc::new(contract), files)
+        };
+        let examples = match &self.examples {
+            Some(d) => {
+                let mut cache = self
+                    .shared
+                    .examples
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner());
+                cache
+                    .entry(d.clone())
+                    .or_insert_with(|| Arc::new(read_examples(d)))
+                    .clone()
+            }
+            None => Arc::new(Vec::new()),
+        };
+        Ok(WsdlCompiled {
+            services: compile_services(&self.wsdl, &contract, &examples),
+            files,
+        })
+    }
+}
+
 /// The files of one contract, served read-only under `/__contract/<id>/`.
 #[derive(Debug, Clone)]
 pub struct Bundle {
     pub id: String,
     pub root: PathBuf,
-    /// Relative paths with `/` separators.
+    /// Relative paths with `/` separators: the files of the contracts compiled so far.
     pub files: BTreeSet<String>,
+    /// WSDLs of this bundle compiled on first use: their files join on demand.
+    lazy: Vec<Arc<Source>>,
+}
+
+impl Bundle {
+    /// The file at `rel` when it belongs to a contract of this bundle (compiling the
+    /// bundle's contracts that have not been yet).
+    pub fn file(&self, rel: &str) -> Option<PathBuf> {
+        if self.files.contains(rel) {
+            return Some(self.root.join(rel));
+        }
+        let wanted = self.root.join(rel).canonicalize().ok()?;
+        self.lazy
+            .iter()
+            .filter_map(|s| s.compile().as_ref().ok())
+            .any(|c| c.files.contains(&wanted))
+            .then_some(wanted)
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -76,10 +215,21 @@ impl Catalog {
         self.bundles.iter().find(|b| b.id == id)
     }
 
-    /// Load packs (every service WSDL under `<pack>/wsdl/`) and single WSDLs.
+    /// Load packs (every service WSDL under `<pack>/wsdl/`) and single WSDLs. The built-in
+    /// packs (`config::default_packs`) are only indexed here and compiled per WSDL on first
+    /// use; the rest is compiled now.
     pub fn load(packs: &[PathBuf], wsdls: &[PathBuf]) -> Result<Catalog, StubError> {
+        Self::load_with(packs, wsdls, &super::config::default_packs())
+    }
+
+    /// [`Catalog::load`] with the packs that may compile on first use named.
+    pub fn load_with(
+        packs: &[PathBuf],
+        wsdls: &[PathBuf],
+        lazy_packs: &[PathBuf],
+    ) -> Result<Catalog, StubError> {
         let mut cat = Catalog::default();
-        let mut files: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+        let mut files: Vec<(PathBuf, Option<PathBuf>, bool)> = Vec::new();
         for p in packs {
             if !p.is_dir() {
                 return Err(StubError::Config(format!(
@@ -87,141 +237,123 @@ impl Catalog {
                     p.display()
                 )));
             }
+            let lazy = lazy_packs.contains(p);
             for w in pack_wsdls(p) {
-                files.push((w, Some(p.join("examples"))));
+                files.push((w, Some(p.join("examples")), lazy));
             }
         }
         for w in wsdls {
             let examples = pack_of(w).map(|p| p.join("examples"));
-            files.push((w.clone(), examples));
+            files.push((w.clone(), examples, false));
         }
-        let mut examples_cache: HashMap<PathBuf, Arc<Vec<Example>>> = HashMap::new();
-        // The WSDLs share most of their XSDs: parse and compile those once.
-        let mut load_cache = LoadCache::default();
-        let opts = LoadOptions::default();
-        for (w, ex_dir) in files {
-            let contract =
-                Contract::load_cached(&w, &opts, &mut load_cache).map_err(StubError::Load)?;
-            let contract = Arc::new(contract);
-            let examples = match ex_dir {
-                Some(d) => examples_cache
-                    .entry(d.clone())
-                    .or_insert_with(|| Arc::new(read_examples(&d)))
-                    .clone(),
-                None => Arc::new(Vec::new()),
-            };
-            let (bundle, wsdl_rel) = cat.add_bundle(&w, &contract, &mut load_cache)?;
-            cat.add_services(&w, contract, &examples, bundle, wsdl_rel)?;
+        let shared = Arc::new(Shared::default());
+        for (w, examples, lazy) in files {
+            let source = Arc::new(Source {
+                wsdl: w.clone(),
+                examples,
+                shared: Arc::clone(&shared),
+                done: OnceLock::new(),
+            });
+            let paths = if lazy { port_paths(&w) } else { None };
+            match (paths, pack_of(&w)) {
+                (Some(paths), Some(pack)) => cat.add_lazy(&w, &pack, paths, source)?,
+                _ => cat.add_compiled(&w, source)?,
+            }
         }
         Ok(cat)
     }
 
-    fn add_bundle(
-        &mut self,
-        wsdl: &Path,
-        c: &Contract,
-        cache: &mut LoadCache,
-    ) -> Result<(String, String), StubError> {
-        let mut paths: Vec<PathBuf> = c
-            .wsdl_files
-            .iter()
-            .chain(c.schemas.files())
-            .filter_map(|f| cache.canonicalize(Path::new(f)))
-            .collect();
+    /// Compile a WSDL now and add its services.
+    fn add_compiled(&mut self, wsdl: &Path, source: Arc<Source>) -> Result<(), StubError> {
+        let compiled = source.compile_now()?;
+        let mut paths = compiled.files.clone();
         paths.sort();
         paths.dedup();
+        let ports: Vec<String> = compiled.services.keys().cloned().collect();
+        let _ = source.done.set(Ok(compiled));
         let entry = wsdl
             .canonicalize()
             .map_err(|e| StubError::Config(format!("{}: {e}", wsdl.display())))?;
         let root = common_dir(&paths).unwrap_or_else(|| entry.parent().unwrap_or(&entry).into());
-        let rel_of = |p: &Path| -> Option<String> {
-            let r = p.strip_prefix(&root).ok()?;
-            let parts: Vec<String> = r
-                .components()
-                .map(|c| match c {
-                    Component::Normal(s) => s.to_str().map(str::to_string),
-                    _ => None,
-                })
-                .collect::<Option<_>>()?;
-            Some(parts.join("/"))
+        let rels: BTreeSet<String> = paths.iter().filter_map(|p| rel_path(&root, p)).collect();
+        let bundle = self.bundle_at(root, rels, None);
+        let wsdl_rel = rel_path(&self.bundles[bundle].root, &entry).unwrap_or_default();
+        self.add_services(wsdl, ports, bundle, wsdl_rel, source)
+    }
+
+    /// Index a built-in pack's WSDL by its ports' addresses; compile it on first use.
+    fn add_lazy(
+        &mut self,
+        wsdl: &Path,
+        pack: &Path,
+        ports: Vec<String>,
+        source: Arc<Source>,
+    ) -> Result<(), StubError> {
+        let canon = |p: &Path| {
+            p.canonicalize()
+                .map_err(|e| StubError::Config(format!("{}: {e}", p.display())))
         };
-        let rels: BTreeSet<String> = paths.iter().filter_map(|p| rel_of(p)).collect();
-        let wsdl_rel = rel_of(&entry).unwrap_or_default();
-        // Several services of one pack share a bundle.
-        if let Some(b) = self.bundles.iter_mut().find(|b| b.root == root) {
-            b.files.extend(rels);
-            return Ok((b.id.clone(), wsdl_rel));
-        }
-        let base: String = root
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("contract")
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                    c
-                } else {
-                    '_'
+        let (root, entry) = (canon(pack)?, canon(wsdl)?);
+        let bundle = self.bundle_at(root, BTreeSet::new(), Some(Arc::clone(&source)));
+        let wsdl_rel = rel_path(&self.bundles[bundle].root, &entry).unwrap_or_default();
+        self.add_services(wsdl, ports, bundle, wsdl_rel, source)
+    }
+
+    /// The bundle rooted at `root` (several services of one pack share one), created when new.
+    fn bundle_at(
+        &mut self,
+        root: PathBuf,
+        files: BTreeSet<String>,
+        lazy: Option<Arc<Source>>,
+    ) -> usize {
+        let i = match self.bundles.iter().position(|b| b.root == root) {
+            Some(i) => i,
+            None => {
+                let base: String = root
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .unwrap_or("contract")
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect();
+                let mut id = base.clone();
+                let mut n = 2;
+                while self.bundles.iter().any(|b| b.id == id) {
+                    id = format!("{base}-{n}");
+                    n += 1;
                 }
-            })
-            .collect();
-        let mut id = base.clone();
-        let mut n = 2;
-        while self.bundles.iter().any(|b| b.id == id) {
-            id = format!("{base}-{n}");
-            n += 1;
-        }
-        self.bundles.push(Bundle {
-            id: id.clone(),
-            root,
-            files: rels,
-        });
-        Ok((id, wsdl_rel))
+                self.bundles.push(Bundle {
+                    id,
+                    root,
+                    files: BTreeSet::new(),
+                    lazy: Vec::new(),
+                });
+                self.bundles.len() - 1
+            }
+        };
+        let b = &mut self.bundles[i];
+        b.files.extend(files);
+        b.lazy.extend(lazy);
+        i
     }
 
     fn add_services(
         &mut self,
         wsdl: &Path,
-        contract: Arc<Contract>,
-        examples: &[Example],
-        bundle: String,
+        ports: Vec<String>,
+        bundle: usize,
         wsdl_rel: String,
+        source: Arc<Source>,
     ) -> Result<(), StubError> {
-        let stem = wsdl
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("service")
-            .to_string();
-        // Group operations by endpoint path (one service port = one path).
-        let mut by_path: BTreeMap<String, Vec<&Operation>> = BTreeMap::new();
-        for op in &contract.operations {
-            let mut paths: Vec<String> = op.addresses.iter().map(|a| url_path(a)).collect();
-            if paths.is_empty() {
-                paths.push(format!("/{stem}"));
-            }
-            paths.dedup();
-            for p in paths {
-                by_path.entry(p).or_default().push(op);
-            }
-        }
-        let model = contract.schemas.model();
-        let requires_context = model
-            .global_element(
-                Some(super::soap::INVOCATION_CONTEXT_NS),
-                "InvocationContext",
-            )
-            .is_some()
-            || model
-                .global_element(Some(super::soap::AUTHORITY_CONTEXT_NS), "AuthorityContext")
-                .is_some();
-        let has_sp_fault = model
-            .global_element(Some(super::soap::SP_FAULT_NS), "ServiceplatformFault")
-            .is_some();
-        let has_transport_kvittering = model
-            .global_element(Some(super::soap::KVITTERING_NS), "TransportKvittering")
-            .is_some();
         let integration = integration_in(&wsdl.to_string_lossy());
-        for (path, ops) in by_path {
+        let stem = wsdl_stem(wsdl);
+        for path in ports {
             if let Some(other) = self.services.iter().find(|s| s.path == path) {
                 return Err(StubError::Config(format!(
                     "{} and {} both serve the path {path}",
@@ -229,34 +361,125 @@ impl Catalog {
                     wsdl.display()
                 )));
             }
-            let name = path
-                .trim_end_matches('/')
-                .rsplit('/')
-                .find(|seg| !seg.is_empty() && !seg.chars().all(|c| c.is_ascii_digit()))
-                .unwrap_or(&stem)
-                .to_string();
+            self.services.push(Service {
+                name: service_name(&path, &stem),
+                path,
+                wsdl: wsdl.to_path_buf(),
+                integration: integration.clone(),
+                bundle: self.bundles[bundle].id.clone(),
+                wsdl_rel: wsdl_rel.clone(),
+                source: Arc::clone(&source),
+            });
+        }
+        Ok(())
+    }
+}
+
+fn wsdl_stem(wsdl: &Path) -> String {
+    wsdl.file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("service")
+        .to_string()
+}
+
+/// A service's name: the last path segment that is not a version number.
+fn service_name(path: &str, stem: &str) -> String {
+    path.trim_end_matches('/')
+        .rsplit('/')
+        .find(|seg| !seg.is_empty() && !seg.chars().all(|c| c.is_ascii_digit()))
+        .unwrap_or(stem)
+        .to_string()
+}
+
+/// `p` relative to `root`, with `/` separators.
+fn rel_path(root: &Path, p: &Path) -> Option<String> {
+    let r = p.strip_prefix(root).ok()?;
+    let parts: Vec<String> = r
+        .components()
+        .map(|c| match c {
+            Component::Normal(s) => s.to_str().map(str::to_string),
+            _ => None,
+        })
+        .collect::<Option<_>>()?;
+    Some(parts.join("/"))
+}
+
+/// The URL paths of a WSDL's service ports, read from the WSDL file alone (no imports, no
+/// schemas): enough to route requests before the contract is compiled. `None` when the file
+/// does not name them itself (then the WSDL is compiled at once).
+fn port_paths(wsdl: &Path) -> Option<Vec<String>> {
+    const WSDL_NS: &str = "http://schemas.xmlsoap.org/wsdl/";
+    const SOAP_BINDINGS: [&str; 2] = [
+        "http://schemas.xmlsoap.org/wsdl/soap/",
+        "http://schemas.xmlsoap.org/wsdl/soap12/",
+    ];
+    let bytes = std::fs::read(wsdl).ok()?;
+    let root = tree::parse(&bytes).ok()?;
+    let mut paths = BTreeSet::new();
+    for service in root.children_named(WSDL_NS, "service") {
+        for port in service.children_named(WSDL_NS, "port") {
+            let address = port.elements().find(|a| {
+                a.local == "address" && a.ns.as_deref().is_some_and(|n| SOAP_BINDINGS.contains(&n))
+            })?;
+            paths.insert(url_path(address.attr("location")?));
+        }
+    }
+    (!paths.is_empty()).then(|| paths.into_iter().collect())
+}
+
+/// Group a compiled contract's operations by endpoint path (one service port = one path).
+fn compile_services(
+    wsdl: &Path,
+    contract: &Arc<Contract>,
+    examples: &[Example],
+) -> BTreeMap<String, Compiled> {
+    let stem = wsdl_stem(wsdl);
+    let mut by_path: BTreeMap<String, Vec<&Operation>> = BTreeMap::new();
+    for op in &contract.operations {
+        let mut paths: Vec<String> = op.addresses.iter().map(|a| url_path(a)).collect();
+        if paths.is_empty() {
+            paths.push(format!("/{stem}"));
+        }
+        paths.dedup();
+        for p in paths {
+            by_path.entry(p).or_default().push(op);
+        }
+    }
+    let model = contract.schemas.model();
+    let requires_context = model
+        .global_element(
+            Some(super::soap::INVOCATION_CONTEXT_NS),
+            "InvocationContext",
+        )
+        .is_some()
+        || model
+            .global_element(Some(super::soap::AUTHORITY_CONTEXT_NS), "AuthorityContext")
+            .is_some();
+    let has_sp_fault = model
+        .global_element(Some(super::soap::SP_FAULT_NS), "ServiceplatformFault")
+        .is_some();
+    let has_transport_kvittering = model
+        .global_element(Some(super::soap::KVITTERING_NS), "TransportKvittering")
+        .is_some();
+    by_path
+        .into_iter()
+        .map(|(path, ops)| {
             let soap = ops
                 .iter()
                 .find_map(|o| o.soap)
                 .unwrap_or(SoapVersion::Soap11);
             let operations = ops.into_iter().map(|op| entry_for(op, examples)).collect();
-            self.services.push(Service {
-                name,
-                path,
-                wsdl: wsdl.to_path_buf(),
-                contract: Arc::clone(&contract),
-                integration: integration.clone(),
-                bundle: bundle.clone(),
-                wsdl_rel: wsdl_rel.clone(),
+            let compiled = Compiled {
+                contract: Arc::clone(contract),
                 soap,
                 operations,
                 requires_context,
                 has_sp_fault,
                 has_transport_kvittering,
-            });
-        }
-        Ok(())
-    }
+            };
+            (path, compiled)
+        })
+        .collect()
 }
 
 /// An example message: its file, its envelope and the QName of its Body payload.
@@ -392,6 +615,121 @@ fn common_dir(paths: &[PathBuf]) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Compiling the built-in packs on first use serves exactly what compiling them at
+    /// start serves: the same services, operations, flags, bundles and contract files.
+    #[test]
+    fn first_use_compilation_matches_compiling_at_start() {
+        let packs = crate::stub::config::default_packs();
+        assert!(packs.len() >= 6, "built-in packs: {packs:?}");
+        let lazy = Catalog::load_with(&packs, &[], &packs).expect("lazy catalog");
+        let eager = Catalog::load_with(&packs, &[], &[]).expect("eager catalog");
+        assert!(
+            lazy.services.iter().all(|s| s.compiled_yet().is_none()),
+            "indexing compiled a contract"
+        );
+        assert!(eager.services.iter().all(|s| s.compiled_yet().is_some()));
+        let shape = |s: &Service| {
+            let ops: Vec<(String, Vec<String>)> = s
+                .operations
+                .iter()
+                .map(|o| (o.op.name.clone(), o.example_files.clone()))
+                .collect();
+            format!(
+                "{} {} {} {} {:?} {:?} {} {} {} {ops:?}",
+                s.name,
+                s.path,
+                s.bundle,
+                s.wsdl_rel,
+                s.integration,
+                s.soap,
+                s.requires_context,
+                s.has_sp_fault,
+                s.has_transport_kvittering
+            )
+        };
+        let a: Vec<String> = lazy.services.iter().map(shape).collect();
+        let b: Vec<String> = eager.services.iter().map(shape).collect();
+        assert_eq!(a, b);
+        assert!(lazy.services.iter().all(|s| s.compiled_yet().is_some()));
+        let roots = |c: &Catalog| -> Vec<(String, PathBuf)> {
+            c.bundles
+                .iter()
+                .map(|b| (b.id.clone(), b.root.clone()))
+                .collect()
+        };
+        assert_eq!(roots(&lazy), roots(&eager));
+        for e in &eager.bundles {
+            let l = lazy.bundle(&e.id).expect("same bundle ids");
+            for rel in &e.files {
+                assert_eq!(l.file(rel), Some(e.root.join(rel)), "{}/{rel}", e.id);
+            }
+            // A file of the pack that no contract loads is not served.
+            assert_eq!(l.file("README.md"), None);
+            assert!(
+                e.files.iter().all(|f| !f.starts_with("examples/")),
+                "{:?}",
+                e.files
+            );
+            let example = std::fs::read_dir(e.root.join("examples"))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .next()
+                .map(|d| format!("examples/{}", d.file_name().to_string_lossy()));
+            if let Some(x) = example {
+                assert_eq!(l.file(&x), None, "{x}");
+            }
+        }
+    }
+
+    /// A pack that compiles on first use and is broken: the start succeeds, the first use
+    /// gets the same error the eager start reports, and nothing panics.
+    #[test]
+    fn a_broken_lazy_contract_fails_on_first_use_with_the_load_error() {
+        let dir = std::env::temp_dir().join(format!("oir-lazy-broken-{}", std::process::id()));
+        let pack = dir.join("SF9999_X");
+        std::fs::create_dir_all(pack.join("wsdl/context")).unwrap();
+        std::fs::write(
+            pack.join("wsdl/context/Broken.wsdl"),
+            r#"<definitions xmlns="http://schemas.xmlsoap.org/wsdl/" xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/" targetNamespace="urn:x">
+  <import namespace="urn:y" location="missing.wsdl"/>
+  <service name="S"><port name="P" binding="b"><soap:address location="http://h/service/X/Broken/1"/></port></service>
+</definitions>"#,
+        )
+        .unwrap();
+        let packs = vec![pack.clone()];
+        let eager = Catalog::load_with(&packs, &[], &[]).expect_err("eager start fails");
+        let lazy = Catalog::load_with(&packs, &[], &packs).expect("indexing succeeds");
+        let svc = lazy.service_at("/service/X/Broken/1").expect("indexed");
+        let late = svc.compiled().expect_err("first use fails");
+        assert!(late.to_string().contains("missing.wsdl"), "{late}");
+        assert_eq!(late.to_string(), eager.to_string());
+        assert!(svc.compiled_yet().is_none());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A WSDL whose ports the indexing cannot see is compiled at start instead.
+    #[test]
+    fn port_paths_reads_the_service_addresses() {
+        let packs = crate::stub::config::default_packs();
+        let wsdl = pack_wsdls(&packs[0]).remove(0);
+        let paths = port_paths(&wsdl).expect("a pack WSDL names its ports");
+        assert!(
+            paths.iter().all(|p| p.starts_with("/service/")),
+            "{paths:?}"
+        );
+        let dir = std::env::temp_dir().join(format!("oir-port-paths-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bare = dir.join("bare.wsdl");
+        std::fs::write(
+            &bare,
+            r#"<definitions xmlns="http://schemas.xmlsoap.org/wsdl/"><service name="S"><port name="P" binding="b"/></service></definitions>"#,
+        )
+        .unwrap();
+        assert_eq!(port_paths(&bare), None);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn paths() {

@@ -292,10 +292,10 @@ async fn contract_file(
     let Some(b) = stub.catalog.bundle(&bundle) else {
         return (StatusCode::NOT_FOUND, "no such contract\n").into_response();
     };
-    let Some(rel) = normalize(&file).filter(|r| b.files.contains(r)) else {
+    let Some(path) = normalize(&file).and_then(|r| b.file(&r)) else {
         return (StatusCode::NOT_FOUND, "no such contract file\n").into_response();
     };
-    match std::fs::read(b.root.join(&rel)) {
+    match std::fs::read(path) {
         Ok(bytes) => (
             StatusCode::OK,
             [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],

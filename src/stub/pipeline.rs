@@ -170,6 +170,14 @@ fn exchange(stub: &Stub, inc: &Incoming, v: &mut Verdict) -> Outgoing {
         return fault_out(404, SoapVersion::Soap11, &f, v);
     };
     v.service = Some(svc.name.clone());
+    // A built-in pack's WSDL compiles on its first request; everything below uses it.
+    if let Err(e) = svc.compiled() {
+        let f = Fault::server(
+            "STUB-CONTRACT",
+            format!("the contract of {} cannot be compiled: {e}", svc.path),
+        );
+        return fault_out(500, SoapVersion::Soap11, &f, v);
+    }
     let soap = svc.soap;
     if inc.method != "POST" {
         let f = platform(
