@@ -169,6 +169,20 @@ fn assert_fault_detail_valid(svc: &Service, a: &Answer, code: &str) {
     assert!(a.body.contains(code), "{code} not in {}", a.body);
 }
 
+/// Operation → the example (path, file in the same pack) whose state its example asks about.
+const PRECONDITIONS: [(&str, &str, &str); 2] = [
+    (
+        "HentForretningskvittering",
+        "/service/OIR/NKSBetalingsanmodningAfsend/1",
+        "AfsendBetalingsanmodning.request.xml",
+    ),
+    (
+        "HentForretningssvar",
+        "/service/OIR/NKSBetalingsanmodningAfsend/1",
+        "AfsendBetalingsanmodning.request.xml",
+    ),
+];
+
 #[tokio::test]
 async fn every_operation_answers_its_example_with_a_valid_accepted_receipt() {
     let stub = load(config(oir::stub::config::default_packs()));
@@ -186,6 +200,17 @@ async fn every_operation_answers_its_example_with_a_valid_accepted_receipt() {
             let file = dir.join(&entry.example_files[0]);
             let request = std::fs::read(&file).unwrap();
             reset(&app).await;
+            // Queries about state another example creates get that example first.
+            if let Some((path, before)) = PRECONDITIONS
+                .iter()
+                .find(|(op, _, _)| *op == entry.op.name)
+                .map(|(_, path, file)| (path, dir.join(file)))
+            {
+                let a = post(&app, path, None, std::fs::read(&before).unwrap()).await;
+                if a.header("x-oir-outcome") != Some("accepted") {
+                    problems.push(format!("{name}: precondition refused: {}", a.body));
+                }
+            }
             let a = post(
                 &app,
                 &svc.path,
@@ -778,6 +803,185 @@ async fn registration_then_payment_is_judged_against_the_state() {
     assert!(a.body.contains("OIR-B-006"), "{}", a.body);
     let svc = stub.catalog.service_at(pay).unwrap();
     assert_valid(svc, &a, "overpayment");
+}
+
+/// SF1590_E: the business answers report on the payment requests the client sent: a
+/// transaction to an unknown bank is AFVIST (NKS-0217, pointing at it), one due after the
+/// stub's today is UNDER_BEHANDLING, the rest GENNEMFOERT; an unknown delivery has no
+/// answers and its receipt is AFVIST.
+#[tokio::test]
+async fn payment_requests_get_business_answers_from_the_state() {
+    let mut c = config(vec![pack("SF1590_E")]);
+    c.today = oir::oir::date::Date::new(2025, 3, 4);
+    let stub = load(c);
+    let app = app(Arc::clone(&stub));
+    let ex = |n: &str| std::fs::read_to_string(pack("SF1590_E").join("examples").join(n)).unwrap();
+    let send_path = "/service/OIR/NKSBetalingsanmodningAfsend/1";
+    let hent = "/service/OIR/NKSForretningssvarHent/1";
+    let hent_svc = stub.catalog.service_at(hent).unwrap();
+    let svar = |lev: &str, n: u32| {
+        ex("HentForretningssvar.request.xml")
+            .replace("ee000000-0000-4000-8000-000000000001", lev)
+            .replace(
+                "ae000000-0000-4000-8000-000000000031",
+                &format!("ae000000-0000-4000-8000-0000000001{n:02}"),
+            )
+    };
+    let statuses = |t: &Element| -> Vec<(String, String)> {
+        all(t, "Transaktionssvar")
+            .iter()
+            .map(|x| {
+                (
+                    text(x, "BetalingstransaktionUUID").unwrap(),
+                    text(x, "Transaktionsstatus").unwrap(),
+                )
+            })
+            .collect()
+    };
+
+    // Nothing sent yet: no answers, and the receipt says the delivery is unknown.
+    let a = post(
+        &app,
+        hent,
+        None,
+        svar("ee000000-0000-4000-8000-000000000001", 1),
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_valid(hent_svc, &a, "no answers");
+    assert!(
+        all(&a.tree(), "NKSForretningssvar").is_empty(),
+        "{}",
+        a.body
+    );
+    assert_eq!(text(&a.tree(), "FlereResultater").as_deref(), Some("false"));
+    let k = post(
+        &app,
+        hent,
+        None,
+        ex("HentForretningskvittering.request.xml"),
+    )
+    .await;
+    assert_valid(hent_svc, &k, "unknown receipt");
+    assert_eq!(
+        text(&k.tree(), "ForretningsValideringsKode").as_deref(),
+        Some("AFVIST"),
+        "{}",
+        k.body
+    );
+
+    // The example: a NemKonto payment due 2025-03-05 and one to bank 9999.
+    let a = post(
+        &app,
+        send_path,
+        None,
+        ex("AfsendBetalingsanmodning.request.xml"),
+    )
+    .await;
+    assert_eq!(a.header("x-oir-outcome"), Some("accepted"), "{}", a.body);
+    let state = admin_json(&app, "/__admin/state").await;
+    let requests = state["betalingsanmodninger"].as_array().expect("listed");
+    assert_eq!(requests.len(), 1, "{state}");
+    assert_eq!(
+        requests[0]["transactions"].as_array().map(Vec::len),
+        Some(2)
+    );
+    let a = post(
+        &app,
+        hent,
+        None,
+        svar("ee000000-0000-4000-8000-000000000001", 2),
+    )
+    .await;
+    assert_valid(hent_svc, &a, "answers");
+    let t = a.tree();
+    let kinds: Vec<String> = all(&t, "Svartype").iter().map(|e| e.text()).collect();
+    assert_eq!(kinds, ["KVITTERINGSSVAR1", "RETURSVAR2"], "{}", a.body);
+    assert_eq!(
+        statuses(&t),
+        [
+            (
+                "e9000000-0000-4000-8000-000000000001".to_string(),
+                "UNDER_BEHANDLING".to_string()
+            ),
+            (
+                "e9000000-0000-4000-8000-000000000002".to_string(),
+                "AFVIST".to_string()
+            )
+        ]
+    );
+    let retur = all(&t, "NKSForretningssvar")[1];
+    assert_eq!(text(retur, "Status").as_deref(), Some("DELVIST_ACCEPTERET"));
+    assert_eq!(text(retur, "FejlKode").as_deref(), Some("NKS-0217"));
+    assert_eq!(
+        text(retur, "ElementSti").as_deref(),
+        Some("/Betalingsanmodning/Betalingsinformation[1]/Betalingstransaktion[2]/Modtagerkonto")
+    );
+    // Sent 10:15:00+01:00: received 2 s later. (A new BeskedUUID: the same one would be
+    // a resend and get the first answer again.)
+    let again = ex("HentForretningskvittering.request.xml").replace(
+        "ae000000-0000-4000-8000-000000000032",
+        "ae000000-0000-4000-8000-0000000001f2",
+    );
+    let k = post(&app, hent, None, again).await;
+    assert_valid(hent_svc, &k, "receipt");
+    assert_eq!(
+        text(&k.tree(), "ForretningsValideringsKode").as_deref(),
+        Some("MODTAGET")
+    );
+    assert_eq!(
+        text(&k.tree(), "Modtagelsestidspunkt").as_deref(),
+        Some("2025-03-03T10:15:02+01:00")
+    );
+
+    // A second delivery to a known bank, after its due date: everything GENNEMFOERT.
+    let second = ex("AfsendBetalingsanmodning.request.xml")
+        .replace(
+            "ae000000-0000-4000-8000-000000000030",
+            "ae000000-0000-4000-8000-0000000002f0",
+        )
+        .replace(
+            "ee000000-0000-4000-8000-000000000001",
+            "ee000000-0000-4000-8000-000000000002",
+        )
+        .replace(
+            "e9000000-0000-4000-8000-00000000000",
+            "e9000000-0000-4000-8000-00000000010",
+        )
+        .replace(
+            "ef000000-0000-4000-8000-000000000001",
+            "ef000000-0000-4000-8000-000000000002",
+        )
+        .replace(
+            "<udb:Udbetalingsdato>2025-03-05",
+            "<udb:Udbetalingsdato>2025-03-04",
+        )
+        .replace(
+            "<udb:Registreringsnummer>9999",
+            "<udb:Registreringsnummer>1234",
+        );
+    let a = post(&app, send_path, None, second).await;
+    assert_eq!(a.header("x-oir-outcome"), Some("accepted"), "{}", a.body);
+    let a = post(
+        &app,
+        hent,
+        None,
+        svar("ee000000-0000-4000-8000-000000000002", 3),
+    )
+    .await;
+    assert_valid(hent_svc, &a, "second delivery");
+    let t = a.tree();
+    assert!(
+        statuses(&t).iter().all(|(_, s)| s == "GENNEMFOERT"),
+        "{}",
+        a.body
+    );
+    assert_eq!(statuses(&t).len(), 2);
+    assert_eq!(
+        text(all(&t, "NKSForretningssvar")[1], "Status").as_deref(),
+        Some("ACCEPTERET")
+    );
+    assert!(all(&t, "FejlListe").is_empty(), "{}", a.body);
 }
 
 #[tokio::test]

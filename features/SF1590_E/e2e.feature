@@ -15,11 +15,25 @@ Feature: SF1590_E End-2-End – a payout via NemKonto, its business answer, and 
     Then the answer is schema-valid
     And the answer is not a SOAP fault
     And the value at "//HovedoplysningerSvar/RelateretBeskedUUID" is the request's value at "//Hovedoplysninger/BeskedUUID"
+    # The second transaction pays to registration number 9999: no such bank.
+    And the value at "//NKSForretningssvar[2]/Status" is "DELVIST_ACCEPTERET"
+    And the value at "//Transaktionssvar[2]/Transaktionsstatus" is "AFVIST"
+    And the value at "//Transaktionssvar[2]/FejlListe/Fejl/FejlKode" is "NKS-0217"
     Given a HentForretningskvittering request from the example
     When the request is sent
     Then the answer is schema-valid
-    And the answer is not a SOAP fault
+    And the answer has status "MODTAGET"
     And the value at "//HovedoplysningerSvar/RelateretBeskedUUID" is the request's value at "//Hovedoplysninger/BeskedUUID"
+
+  Scenario: The business answers report only on deliveries that were sent
+    Given a HentForretningskvittering request from the example
+    When the request is sent
+    Then the answer is schema-valid
+    And the answer has status "AFVIST"
+    Given a HentForretningssvar request from the example
+    When the request is sent
+    Then the answer is schema-valid
+    And the value at "//FlereResultater" is "false"
 
   Scenario: A resent payment request gets the first receipt and is not paid twice
     Given a AfsendBetalingsanmodning request from the example

@@ -281,6 +281,7 @@ async fn state(State(stub): State<Arc<Stub>>, t: Tenant) -> Json<Value> {
             "fakturaer_kendt": s.ctx.invoices_given,
             "faktura_modtaget": s.invoices,
             "indbetalinger": s.payments,
+            "betalingsanmodninger": s.payment_requests,
             "bilag": s.vouchers,
             "bilag_i_alt": s.vouchers_total,
             "sete_id": s.ctx.seen.len(),

@@ -234,6 +234,9 @@ pub fn accepted(
         if !fx.applied.is_empty() {
             apply_payments(payload, fx);
         }
+        if let Some(report) = &fx.nks {
+            super::nks::fill(payload, report, seed);
+        }
     }
     env
 }
@@ -426,7 +429,7 @@ pub fn rejected(answer: &Element, findings: &[Finding], drop_result: bool) -> Op
 }
 
 /// Put every element child of `e` (and of its new descendants) on its own line.
-fn reindent(e: &mut Element, indent: &str) {
+pub(super) fn reindent(e: &mut Element, indent: &str) {
     let closing = indent
         .strip_suffix("  ")
         .unwrap_or(indent.trim_end_matches(' '))

@@ -29,6 +29,7 @@ pub mod catalog;
 pub mod config;
 pub mod faults;
 pub mod http;
+pub mod nks;
 pub mod persist;
 pub mod pipeline;
 pub mod routing;

@@ -241,6 +241,8 @@ pub struct Effects {
     /// Payment applications by delfordring (normalised UUID): (applied, rest).
     pub applied: HashMap<String, (Decimal, Option<Decimal>)>,
     pub unapplied: Option<Decimal>,
+    /// What an NKS query (SF1590_E) reports on the payment requests received.
+    pub nks: Option<super::nks::Report>,
 }
 
 #[derive(Debug, Clone)]
@@ -250,6 +252,8 @@ pub struct State {
     pub vouchers: Vec<Voucher>,
     pub payments: Vec<Payment>,
     pub invoices: Vec<Invoice>,
+    /// NemKonto payment requests received (SF1590_E), oldest first.
+    pub payment_requests: Vec<super::nks::PaymentRequest>,
     /// Delfordring → its fordring (for payments).
     pub parents: HashMap<String, String>,
     /// Normalised BeskedUUID → the answer given (the newest, see [`State::keep_window`]).
@@ -280,6 +284,7 @@ impl State {
             vouchers: Vec::new(),
             payments: Vec::new(),
             invoices: Vec::new(),
+            payment_requests: Vec::new(),
             parents: HashMap::new(),
             answers: HashMap::new(),
             answer_order: VecDeque::new(),
@@ -328,6 +333,10 @@ impl State {
         if self.vouchers.len() > slack {
             let cut = self.vouchers.len() - window;
             self.vouchers.drain(..cut);
+        }
+        if self.payment_requests.len() > slack {
+            let cut = self.payment_requests.len() - window;
+            self.payment_requests.drain(..cut);
         }
         for acc in self.ledger.values_mut() {
             if acc.postings.len() > slack {
@@ -412,6 +421,19 @@ impl State {
         for ind in find_all(payload, "Indbetaling") {
             self.pay(ind, journal, &mut fx);
         }
+        let sent = payload
+            .elements()
+            .find(|e| e.local == "Hovedoplysninger")
+            .and_then(|h| text_of(h, "Afsendelsestidspunkt"));
+        for r in super::nks::received(payload, sent.as_deref(), journal) {
+            fx.notes.push(format!(
+                "betalingsanmodning {} modtaget: {} transaktion(er)",
+                r.leverance_text,
+                r.transactions.len()
+            ));
+            self.payment_requests.push(r);
+        }
+        fx.nks = super::nks::report(payload, &self.payment_requests, self.ctx.today);
         for f in find_all(payload, "FakturaInformation") {
             if let Some(id) = text_of(f, "FakturaUUID") {
                 self.ctx.invoices.insert(norm_uuid(&id));
