@@ -7,7 +7,7 @@
 //! ([`super::tenant`]), and with `--state` it is written to disk after every change
 //! ([`super::persist`]).
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
@@ -258,11 +258,37 @@ pub struct State {
     pub answer_order: VecDeque<String>,
     /// Vouchers booked in all (`vouchers` lists the newest).
     pub vouchers_total: u64,
+    /// Payments and invoices received in all (the lists hold the newest).
+    pub payments_total: u64,
+    pub invoices_total: u64,
+    /// What changed since `--state` last wrote this state.
+    pub changes: Changes,
     pub journal: VecDeque<JournalEntry>,
     pub next_seq: u64,
     /// Callbacks planned and made (not persisted).
     pub callbacks: Vec<super::callbacks::CallbackRecord>,
     pub next_callback: u64,
+}
+
+/// The keyed parts of a [`State`] changed since it was last written (`--state` writes only
+/// these; the lists it tells apart by their totals). Cleared once written, or at once
+/// without a state file.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    /// Write every keyed part (a new state: the reference state it starts from).
+    pub all: bool,
+    pub accounts: HashSet<String>,
+    pub claims: HashSet<String>,
+    pub parents: HashSet<String>,
+    pub invoices: HashSet<String>,
+    /// Keys of answers dropped (by the window, or a save that failed).
+    pub answers_dropped: Vec<String>,
+}
+
+impl Changes {
+    pub fn clear(&mut self) {
+        *self = Changes::default();
+    }
 }
 
 /// How an accepted request is carried out (misbehaviours can bend it).
@@ -284,6 +310,12 @@ impl State {
             answers: HashMap::new(),
             answer_order: VecDeque::new(),
             vouchers_total: 0,
+            payments_total: 0,
+            invoices_total: 0,
+            changes: Changes {
+                all: true,
+                ..Changes::default()
+            },
             journal: VecDeque::new(),
             next_seq: 1,
             callbacks: Vec::new(),
@@ -300,16 +332,19 @@ impl State {
 
     /// Forget a remembered answer (its message was not durably accepted after all).
     pub fn forget_answer(&mut self, key: &str) {
-        if self.answers.remove(key).is_some()
-            && let Some(i) = self.answer_order.iter().rposition(|k| k == key)
-        {
-            self.answer_order.remove(i);
+        if self.answers.remove(key).is_some() {
+            // An earlier answer to the same key may be on disk.
+            self.changes.answers_dropped.push(key.to_string());
+            if let Some(i) = self.answer_order.iter().rposition(|k| k == key) {
+                self.answer_order.remove(i);
+            }
         }
     }
 
     /// Bound what grows with every accepted message to the newest `window` messages: the
     /// answers kept for resends, the IDs the duplicate rules know, the vouchers and each
-    /// account's postings listed. Balances and totals stay exact. 0 = keep everything.
+    /// account's postings, the payments and the invoices listed. Balances and totals stay
+    /// exact. 0 = keep everything.
     /// Lists are cut in batches (at 1/8 over the window) so the cost is spread.
     pub fn keep_window(&mut self, window: usize) {
         self.ctx.seen.set_limit(window);
@@ -320,20 +355,21 @@ impl State {
             match self.answer_order.pop_front() {
                 Some(k) => {
                     self.answers.remove(&k);
+                    self.changes.answers_dropped.push(k);
                 }
                 None => break,
             }
         }
-        let slack = window + window / 8;
-        if self.vouchers.len() > slack {
-            let cut = self.vouchers.len() - window;
-            self.vouchers.drain(..cut);
-        }
-        for acc in self.ledger.values_mut() {
-            if acc.postings.len() > slack {
-                let cut = acc.postings.len() - window;
-                acc.postings.drain(..cut);
+        fn cut<T>(list: &mut Vec<T>, window: usize) {
+            if list.len() > window + window / 8 {
+                list.drain(..list.len() - window);
             }
+        }
+        cut(&mut self.vouchers, window);
+        cut(&mut self.payments, window);
+        cut(&mut self.invoices, window);
+        for acc in self.ledger.values_mut() {
+            cut(&mut acc.postings, window);
         }
     }
 
@@ -355,12 +391,15 @@ impl State {
         }
         for (k, v) in &other.accounts {
             self.ctx.accounts.insert(k.clone(), v.clone());
+            self.changes.accounts.insert(k.clone());
         }
         for (k, v) in &other.claims {
             self.ctx.claims.insert(k.clone(), v.clone());
+            self.changes.claims.insert(k.clone());
         }
         for i in &other.invoices {
             self.ctx.invoices.insert(i.clone());
+            self.changes.invoices.insert(i.clone());
         }
         self.ctx.invoices_given |= other.invoices_given;
         for (id, h) in other.seen.entries() {
@@ -388,11 +427,15 @@ impl State {
         for t in find_all(payload, "FordringTilstandsaendring") {
             let state = text_of(t, "Tilstand");
             if let (Some(id), Some(s)) = (text_of(t, "FordringUUID"), state.clone()) {
-                let c = self.ctx.claims.entry(norm_uuid(&id)).or_default();
+                let key = norm_uuid(&id);
+                self.changes.claims.insert(key.clone());
+                let c = self.ctx.claims.entry(key).or_default();
                 c.state = Some(s.clone());
                 fx.notes.push(format!("fordring {id}: tilstand {s}"));
             } else if let (Some(id), Some(s)) = (text_of(t, "DebitorkontoUUID"), state) {
-                let a = self.ctx.accounts.entry(norm_uuid(&id)).or_default();
+                let key = norm_uuid(&id);
+                self.changes.accounts.insert(key.clone());
+                let a = self.ctx.accounts.entry(key).or_default();
                 a.state = Some(s.clone());
                 fx.notes.push(format!("debitorkonto {id}: tilstand {s}"));
             }
@@ -402,10 +445,14 @@ impl State {
                 continue;
             };
             if let Some(id) = text_of(e, "FordringUUID") {
-                self.ctx.claims.entry(norm_uuid(&id)).or_default().owner = Some(norm_uuid(&new));
+                let key = norm_uuid(&id);
+                self.changes.claims.insert(key.clone());
+                self.ctx.claims.entry(key).or_default().owner = Some(norm_uuid(&new));
                 fx.notes.push(format!("fordring {id}: ny ejer {new}"));
             } else if let Some(id) = text_of(e, "DebitorkontoUUID") {
-                self.ctx.accounts.entry(norm_uuid(&id)).or_default().owner = Some(norm_uuid(&new));
+                let key = norm_uuid(&id);
+                self.changes.accounts.insert(key.clone());
+                self.ctx.accounts.entry(key).or_default().owner = Some(norm_uuid(&new));
                 fx.notes.push(format!("debitorkonto {id}: ny ejer {new}"));
             }
         }
@@ -415,6 +462,8 @@ impl State {
         for f in find_all(payload, "FakturaInformation") {
             if let Some(id) = text_of(f, "FakturaUUID") {
                 self.ctx.invoices.insert(norm_uuid(&id));
+                self.changes.invoices.insert(norm_uuid(&id));
+                self.invoices_total += 1;
                 self.invoices.push(Invoice {
                     faktura: norm_uuid(&id),
                     fakturanummer: text_of(f, "Fakturanummer"),
@@ -498,6 +547,7 @@ impl State {
             return;
         };
         let key = norm_uuid(&id);
+        self.changes.accounts.insert(key.clone());
         // A registration on a known account keeps its owner (ejerskifte changes it).
         let acc = self
             .ctx
@@ -516,6 +566,7 @@ impl State {
                 continue;
             };
             let hovedstol = text_of(f, "Hovedstol").and_then(|t| Decimal::parse(&t));
+            self.changes.claims.insert(norm_uuid(&fid));
             self.ctx.claims.insert(
                 norm_uuid(&fid),
                 Claim {
@@ -534,6 +585,8 @@ impl State {
                     continue;
                 };
                 let beloeb = text_of(d, "Beloeb").and_then(|t| Decimal::parse(&t));
+                self.changes.claims.insert(norm_uuid(&did));
+                self.changes.parents.insert(norm_uuid(&did));
                 self.ctx.claims.insert(
                     norm_uuid(&did),
                     Claim {
@@ -565,6 +618,7 @@ impl State {
                 continue;
             };
             let key = norm_uuid(&did);
+            self.changes.claims.insert(key.clone());
             let rest = match self.ctx.claims.get_mut(&key) {
                 Some(c) => c.payable.as_mut().map(|p| {
                     // PAY-001 has refused overpayment; never go below zero all the same.
@@ -591,6 +645,7 @@ impl State {
                     amount.clone()
                 };
                 *p = &*p - &applied;
+                self.changes.claims.insert(parent);
             }
             used = &used + &amount;
             fx.applied
@@ -618,6 +673,7 @@ impl State {
             id.as_deref().unwrap_or("?"),
             apps.len()
         ));
+        self.payments_total += 1;
         self.payments.push(Payment {
             indbetaling: id,
             dato: text_of(ind, "Indbetalingsdato"),
