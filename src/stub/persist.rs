@@ -213,6 +213,24 @@ impl Writer<'_> {
         Ok((first, total))
     }
 
+    /// [`Writer::sync_list`] for a list the state holds as a `Vec` of its newest items.
+    fn sync_vec<T: Serialize>(
+        &mut self,
+        list: &str,
+        items: &[T],
+        total: u64,
+        marks: &ListMarks,
+        out: &mut ListMarks,
+    ) -> Result<(), PersistError> {
+        let first = total - items.len() as u64;
+        let mark = marks.get(list).copied().unwrap_or((0, 0));
+        let m = self.sync_list(list, items.len(), total, mark, |n| {
+            json(&items[(n - first) as usize])
+        })?;
+        out.insert(list.to_string(), m);
+        Ok(())
+    }
+
     fn delete_list_below(&mut self, list: &str, below: u64) -> Result<(), PersistError> {
         self.stats.statements += 1;
         self.stats.rows += self
@@ -324,36 +342,27 @@ fn write_changes(
 
     let mark = |list: &str| marks.get(list).copied().unwrap_or((0, 0));
     let mut out = HashMap::new();
-    let m = w.sync_list(
+    w.sync_vec(
         VOUCHERS,
-        state.vouchers.len(),
+        &state.vouchers,
         state.vouchers_total,
-        mark(VOUCHERS),
-        |n| {
-            json(&state.vouchers[(n + state.vouchers.len() as u64 - state.vouchers_total) as usize])
-        },
+        marks,
+        &mut out,
     )?;
-    out.insert(VOUCHERS.to_string(), m);
-    let m = w.sync_list(
+    w.sync_vec(
         PAYMENTS,
-        state.payments.len(),
+        &state.payments,
         state.payments_total,
-        mark(PAYMENTS),
-        |n| {
-            json(&state.payments[(n + state.payments.len() as u64 - state.payments_total) as usize])
-        },
+        marks,
+        &mut out,
     )?;
-    out.insert(PAYMENTS.to_string(), m);
-    let m = w.sync_list(
+    w.sync_vec(
         INVOICES,
-        state.invoices.len(),
+        &state.invoices,
         state.invoices_total,
-        mark(INVOICES),
-        |n| {
-            json(&state.invoices[(n + state.invoices.len() as u64 - state.invoices_total) as usize])
-        },
+        marks,
+        &mut out,
     )?;
-    out.insert(INVOICES.to_string(), m);
     let m = w.sync_list(
         SEEN,
         c.seen.len(),
@@ -374,10 +383,7 @@ fn write_changes(
         if ch.all || before.1 != l.postings_total {
             w.put(LEDGER, k, &ledger_json(l)?)?;
         }
-        let m = w.sync_list(&list, l.postings.len(), l.postings_total, before, |n| {
-            json(&l.postings[(n + l.postings.len() as u64 - l.postings_total) as usize])
-        })?;
-        out.insert(list, m);
+        w.sync_vec(&list, &l.postings, l.postings_total, marks, &mut out)?;
     }
 
     for k in &ch.answers_dropped {
