@@ -7,6 +7,7 @@
 //!     cargo bench --bench stub_pipeline            # 20,000 requests per figure
 //!     cargo bench --bench stub_pipeline -- 100000  # more
 //!     cargo bench --bench stub_pipeline -- 5000 rules   # only the figures whose label has "rules"
+//!     cargo bench --bench stub_pipeline -- 200 state    # `--state`: a save at an empty and a full window
 //!
 //! A stage filter makes `perf stat -e instructions:u` on the bench binary count one stage
 //! (plus the load, which a filter that matches nothing, e.g. `none`, counts alone): instruction
@@ -198,10 +199,80 @@ fn main() {
             std::hint::black_box(o);
         },
     );
+    persisted(&example, n.min(1000), only);
     // After the resend figure the message is still in the state window: a resend.
     let resend_ran = only.is_none_or(|o| "whole pipeline: resend (answer from cache)".contains(o));
     if resend_ran {
         let last = pipeline::handle(&stub, request(&same));
         assert_eq!(outcome(&last), "resend");
+    }
+}
+
+/// Bytes this process has handed to `write` so far (`/proc/self/io`, Linux): what a save
+/// writes, WAL pages included, independent of timing.
+fn written_bytes() -> Option<u64> {
+    std::fs::read_to_string("/proc/self/io")
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("wchar:"))?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// `--state FILE`: new messages through the whole pipeline, each saved (committed, fsync)
+/// before it is answered, on a fresh file and on a file whose tenant already holds a full
+/// state window (filled in memory, saved once, loaded as a restart would).
+fn persisted(example: &str, n: u64, only: Option<&str>) {
+    let window = StubConfig::default().state_window as u64;
+    for (label, fill) in [
+        ("state: save per message, empty window", 0),
+        ("state: save per message, full window", window),
+    ] {
+        if only.is_some_and(|o| !label.contains(o)) {
+            continue;
+        }
+        let dir = std::env::temp_dir().join(format!("oir-bench-state-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let file = dir.join("state.db");
+        if fill > 0 {
+            let mem = Stub::load(StubConfig::default()).expect("the service packs load");
+            for i in 0..fill {
+                pipeline::handle(&mem, request(&variant(example, (1 << 46) + i)));
+            }
+            let store = oir::stub::persist::Store::open(&file).expect("state file");
+            mem.with_tenant("", |s| store.save("", s, None))
+                .expect("saved");
+        }
+        let config = StubConfig {
+            state_file: Some(file.clone()),
+            ..StubConfig::default()
+        };
+        let stub = Stub::load(config).expect("the state loads");
+        let vouchers = stub.with_tenant("", |s| s.vouchers.len());
+        assert_eq!(vouchers as u64, fill, "the filled state is loaded");
+        let bodies: Vec<Vec<u8>> = (0..n).map(|i| variant(example, (1 << 45) + i)).collect();
+        let t = Instant::now();
+        let cpu = thread_cpu_ns();
+        let w0 = written_bytes();
+        for b in &bodies {
+            let o = pipeline::handle(&stub, request(b));
+            assert_eq!(o.status, 200);
+        }
+        let wall = t.elapsed().as_secs_f64() * 1e6 / n as f64;
+        let us = match (cpu, thread_cpu_ns()) {
+            (Some(a), Some(b)) => (b - a) as f64 / 1e3 / n as f64,
+            _ => wall,
+        };
+        let kb = match (w0, written_bytes()) {
+            (Some(a), Some(b)) => format!("{:.1}", (b - a) as f64 / 1024.0 / n as f64),
+            _ => "?".into(),
+        };
+        println!(
+            "{label:<44} {us:>9.2} µs/request CPU  (wall {wall:.0} µs incl. fsync; {kb} KiB written/request; {n} requests)"
+        );
+        drop(stub);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

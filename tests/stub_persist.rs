@@ -2,6 +2,8 @@
 //! started on a free loopback port (it prints its base URL as the first stdout line), a
 //! valid ModtagFinansbilag is answered, the process is killed with SIGKILL, and a new
 //! process on the same file shows the posting in the ledger and knows the message ID.
+//! In-process: past the state window the file holds no more than the window, and a
+//! restart reads back the state the stub had.
 
 mod stub_support;
 
@@ -136,5 +138,167 @@ async fn an_acknowledged_write_survives_kill_9_and_restart() {
     .unwrap();
     assert!(other["bilag"].as_array().unwrap().is_empty(), "{other}");
     drop(second);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The example with its IDs made unique for message `n` (as benches/stub_pipeline.rs).
+fn variant(n: u64) -> Vec<u8> {
+    let mut s = mf_request();
+    for (i, id) in [
+        "ae000000-0000-4000-8000-000000000001",
+        "fb000000-0000-4000-8000-000000000001",
+        "fc000000-0000-4000-8000-000000000001",
+        "fc000000-0000-4000-8000-000000000002",
+    ]
+    .iter()
+    .enumerate()
+    {
+        s = s.replace(
+            id,
+            &format!("{}0000be-0000-4000-{:04x}-{n:012x}", &id[..2], 0x8000 + i),
+        );
+    }
+    s.into_bytes()
+}
+
+fn handle(stub: &oir::stub::Stub, body: Vec<u8>) -> String {
+    handle_at(stub, MF_PATH, Some(MF_ACTION), body).0
+}
+
+/// The outcome header and the answer of one request through the pipeline.
+fn handle_at(
+    stub: &oir::stub::Stub,
+    path: &str,
+    action: Option<&str>,
+    body: Vec<u8>,
+) -> (String, String) {
+    let o = oir::stub::pipeline::handle(
+        stub,
+        oir::stub::pipeline::Incoming {
+            method: "POST".into(),
+            path: path.into(),
+            content_type: Some("text/xml; charset=utf-8".into()),
+            soap_action: action.map(|a| format!("\"{a}\"")),
+            body,
+            oversized: None,
+            tenant: String::new(),
+        },
+    );
+    let outcome = o
+        .headers
+        .iter()
+        .find(|(k, _)| k == "x-oir-outcome")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    (outcome, String::from_utf8_lossy(&o.body).into_owned())
+}
+
+/// SF1590_E: a payment request accepted before a restart is still there to report on.
+#[test]
+fn a_payment_request_survives_a_restart_and_its_business_answer_reports_on_it() {
+    let dir = temp_dir("stub-persist-nks");
+    let file = dir.join("state.db");
+    let config = || oir::stub::StubConfig {
+        state_file: Some(file.clone()),
+        today: oir::oir::date::Date::new(2025, 6, 30),
+        ..oir::stub::StubConfig::default()
+    };
+    let send = example("SF1590_E", "AfsendBetalingsanmodning.request.xml");
+    let first = oir::stub::Stub::load(config()).expect("stub loads");
+    let (outcome, body) = handle_at(
+        &first,
+        "/service/OIR/NKSBetalingsanmodningAfsend/1",
+        None,
+        send.into_bytes(),
+    );
+    assert_eq!(outcome, "accepted", "{body}");
+    drop(first);
+
+    let second = oir::stub::Stub::load(config()).expect("the state loads");
+    let ask = example("SF1590_E", "HentForretningssvar.request.xml");
+    let (outcome, body) = handle_at(
+        &second,
+        "/service/OIR/NKSForretningssvarHent/1",
+        None,
+        ask.into_bytes(),
+    );
+    assert_eq!(outcome, "accepted", "{body}");
+    // After its due date the NemKonto payment is paid; bank 9999 still does not exist.
+    let statuses: Vec<&str> = body
+        .split("<udb:Transaktionsstatus>")
+        .skip(1)
+        .filter_map(|t| t.split('<').next())
+        .collect();
+    assert_eq!(statuses, ["GENNEMFOERT", "AFVIST"], "{body}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// What a restart must see again, comparable.
+fn kept(stub: &oir::stub::Stub) -> serde_json::Value {
+    stub.with_state(|s| {
+        let ledger: Vec<serde_json::Value> = s
+            .ledger
+            .iter()
+            .map(|(k, a)| {
+                serde_json::json!([
+                    k,
+                    a.title,
+                    a.balance.to_string(),
+                    a.postings_total,
+                    a.postings
+                ])
+            })
+            .collect();
+        let answers: Vec<(&String, &[u8])> = s
+            .answer_order
+            .iter()
+            .map(|k| (k, s.answers[k].body.as_slice()))
+            .collect();
+        serde_json::json!({
+            "ledger": ledger,
+            "vouchers": s.vouchers,
+            "totals": [s.vouchers_total, s.next_seq],
+            "answers": answers,
+            "ids": s.ctx.seen.entries(),
+        })
+    })
+}
+
+#[test]
+fn past_the_window_the_file_holds_the_window_and_a_restart_reads_back_the_same_state() {
+    let dir = temp_dir("stub-persist-window");
+    let file = dir.join("state.db");
+    let window = 8;
+    let config = || oir::stub::StubConfig {
+        state_file: Some(file.clone()),
+        state_window: window,
+        today: oir::oir::date::Date::new(2025, 6, 30),
+        ..oir::stub::StubConfig::default()
+    };
+    let first = oir::stub::Stub::load(config()).expect("stub loads");
+    let n = 40;
+    for i in 0..n {
+        assert_eq!(handle(&first, variant(i)), "accepted", "message {i}");
+    }
+    let before = kept(&first);
+    drop(first);
+
+    let db = rusqlite::Connection::open(&file).unwrap();
+    let count = |sql: &str| db.query_row(sql, [], |r| r.get::<_, i64>(0)).unwrap();
+    assert_eq!(count("SELECT count(*) FROM answers"), window as i64);
+    let longest = count("SELECT max(n) FROM (SELECT count(*) AS n FROM list_rows GROUP BY list)");
+    assert!(
+        longest <= (window + window / 8) as i64,
+        "a list of {longest} rows"
+    );
+    // Vouchers, IDs and two ledger accounts' postings: every list was cut.
+    assert!(count("SELECT count(DISTINCT list) FROM list_rows") >= 4);
+    drop(db);
+
+    let second = oir::stub::Stub::load(config()).expect("the state loads");
+    assert_eq!(kept(&second), before);
+    // The newest message is remembered; the oldest, beyond the window, is not.
+    assert_eq!(handle(&second, variant(n - 1)), "resend");
+    assert_eq!(handle(&second, variant(0)), "accepted");
     let _ = std::fs::remove_dir_all(&dir);
 }

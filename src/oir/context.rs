@@ -62,10 +62,13 @@ pub enum Seen {
 #[derive(Debug, Clone, Default)]
 pub struct IdStore {
     ids: HashMap<String, String>,
-    /// Insertion order, kept only when there is a limit.
+    /// Insertion order (the oldest go first when there is a limit; `--state` writes the
+    /// IDs as a list numbered in this order).
     order: std::collections::VecDeque<String>,
     /// 0 = keep every ID.
     limit: usize,
+    /// IDs recorded in all: `order[i]` is number `recorded - order.len() + i`.
+    recorded: u64,
 }
 
 impl IdStore {
@@ -84,25 +87,45 @@ impl IdStore {
         if self.ids.contains_key(&key) {
             return;
         }
-        if self.limit > 0 {
-            self.order.push_back(key.clone());
-        }
+        self.order.push_back(key.clone());
+        self.recorded += 1;
         self.ids.insert(key, hash.to_string());
         self.trim();
     }
 
     /// Keep only the newest `limit` IDs from now on (0 = all).
     pub fn set_limit(&mut self, limit: usize) {
-        if limit > 0 && self.limit == 0 {
-            let mut keys: Vec<String> = self.ids.keys().cloned().collect();
-            keys.sort();
-            self.order = keys.into();
-        }
         self.limit = limit;
-        if limit == 0 {
-            self.order.clear();
-        }
         self.trim();
+    }
+
+    /// IDs recorded in all (also those forgotten since): the number the next one gets.
+    pub fn recorded(&self) -> u64 {
+        self.recorded
+    }
+
+    /// The number of the oldest ID kept.
+    pub fn oldest(&self) -> u64 {
+        self.recorded - self.order.len() as u64
+    }
+
+    /// (number, id, hash) of the IDs kept from number `from` on, oldest first.
+    pub fn numbered_from(&self, from: u64) -> impl Iterator<Item = (u64, &str, &str)> {
+        let first = self.oldest();
+        let skip = usize::try_from(from.saturating_sub(first))
+            .unwrap_or(usize::MAX)
+            .min(self.order.len());
+        // `range` starts there at once (the store writes one new ID at a time).
+        self.order
+            .range(skip..)
+            .enumerate()
+            .map(move |(j, k)| (first + (skip + j) as u64, k.as_str(), self.ids[k].as_str()))
+    }
+
+    /// Continue the numbering at `recorded` (a state read back from disk, whose oldest IDs
+    /// were forgotten before it was written).
+    pub fn set_recorded(&mut self, recorded: u64) {
+        self.recorded = self.recorded.max(recorded);
     }
 
     fn trim(&mut self) {

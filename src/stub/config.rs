@@ -14,7 +14,8 @@
 //!   max_body_bytes: 10485760
 //!   journal_limit: 1000
 //!   state_window: 5000              # messages remembered for resends and duplicate-ID rules;
-//!                                   # vouchers and postings listed (balances stay exact); 0 = all
+//!                                   # vouchers, postings, payments, invoices listed
+//!                                   # (balances and totals stay exact); 0 = all
 //!   validate_answers: true          # default: on in debug builds
 //!   state: stub-state.db            # SQLite persistence (like --state)
 //!   unmasked_journal: false         # true: CPR numbers in clear in journal and admin output
@@ -72,7 +73,8 @@ pub struct StubConfig {
     pub max_body_bytes: usize,
     pub journal_limit: usize,
     /// The newest messages remembered: answers for resends, IDs for the duplicate rules,
-    /// vouchers and postings listed by the admin API (balances and totals stay exact).
+    /// vouchers, postings, payments and invoices listed by the admin API (balances and
+    /// totals stay exact).
     /// 0 = everything (memory grows with every accepted message).
     pub state_window: usize,
     /// Validate every answer against the contract before sending it (journaled, and a

@@ -7,7 +7,7 @@
 //! ([`super::tenant`]), and with `--state` it is written to disk after every change
 //! ([`super::persist`]).
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
@@ -252,8 +252,10 @@ pub struct State {
     pub vouchers: Vec<Voucher>,
     pub payments: Vec<Payment>,
     pub invoices: Vec<Invoice>,
-    /// NemKonto payment requests received (SF1590_E), oldest first.
+    /// NemKonto payment requests received (SF1590_E), the newest (see [`State::keep_window`]).
     pub payment_requests: Vec<super::nks::PaymentRequest>,
+    /// Payment requests received in all.
+    pub payment_requests_total: u64,
     /// Delfordring → its fordring (for payments).
     pub parents: HashMap<String, String>,
     /// Normalised BeskedUUID → the answer given (the newest, see [`State::keep_window`]).
@@ -262,11 +264,37 @@ pub struct State {
     pub answer_order: VecDeque<String>,
     /// Vouchers booked in all (`vouchers` lists the newest).
     pub vouchers_total: u64,
+    /// Payments and invoices received in all (the lists hold the newest).
+    pub payments_total: u64,
+    pub invoices_total: u64,
+    /// What changed since `--state` last wrote this state.
+    pub changes: Changes,
     pub journal: VecDeque<JournalEntry>,
     pub next_seq: u64,
     /// Callbacks planned and made (not persisted).
     pub callbacks: Vec<super::callbacks::CallbackRecord>,
     pub next_callback: u64,
+}
+
+/// The keyed parts of a [`State`] changed since it was last written (`--state` writes only
+/// these; the lists it tells apart by their totals). Cleared once written, or at once
+/// without a state file.
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    /// Write every keyed part (a new state: the reference state it starts from).
+    pub all: bool,
+    pub accounts: HashSet<String>,
+    pub claims: HashSet<String>,
+    pub parents: HashSet<String>,
+    pub invoices: HashSet<String>,
+    /// Keys of answers dropped (by the window, or a save that failed).
+    pub answers_dropped: Vec<String>,
+}
+
+impl Changes {
+    pub fn clear(&mut self) {
+        *self = Changes::default();
+    }
 }
 
 /// How an accepted request is carried out (misbehaviours can bend it).
@@ -285,10 +313,17 @@ impl State {
             payments: Vec::new(),
             invoices: Vec::new(),
             payment_requests: Vec::new(),
+            payment_requests_total: 0,
             parents: HashMap::new(),
             answers: HashMap::new(),
             answer_order: VecDeque::new(),
             vouchers_total: 0,
+            payments_total: 0,
+            invoices_total: 0,
+            changes: Changes {
+                all: true,
+                ..Changes::default()
+            },
             journal: VecDeque::new(),
             next_seq: 1,
             callbacks: Vec::new(),
@@ -305,16 +340,19 @@ impl State {
 
     /// Forget a remembered answer (its message was not durably accepted after all).
     pub fn forget_answer(&mut self, key: &str) {
-        if self.answers.remove(key).is_some()
-            && let Some(i) = self.answer_order.iter().rposition(|k| k == key)
-        {
-            self.answer_order.remove(i);
+        if self.answers.remove(key).is_some() {
+            // An earlier answer to the same key may be on disk.
+            self.changes.answers_dropped.push(key.to_string());
+            if let Some(i) = self.answer_order.iter().rposition(|k| k == key) {
+                self.answer_order.remove(i);
+            }
         }
     }
 
     /// Bound what grows with every accepted message to the newest `window` messages: the
     /// answers kept for resends, the IDs the duplicate rules know, the vouchers and each
-    /// account's postings listed. Balances and totals stay exact. 0 = keep everything.
+    /// account's postings, the payments and the invoices listed. Balances and totals stay
+    /// exact. 0 = keep everything.
     /// Lists are cut in batches (at 1/8 over the window) so the cost is spread.
     pub fn keep_window(&mut self, window: usize) {
         self.ctx.seen.set_limit(window);
@@ -325,24 +363,22 @@ impl State {
             match self.answer_order.pop_front() {
                 Some(k) => {
                     self.answers.remove(&k);
+                    self.changes.answers_dropped.push(k);
                 }
                 None => break,
             }
         }
-        let slack = window + window / 8;
-        if self.vouchers.len() > slack {
-            let cut = self.vouchers.len() - window;
-            self.vouchers.drain(..cut);
-        }
-        if self.payment_requests.len() > slack {
-            let cut = self.payment_requests.len() - window;
-            self.payment_requests.drain(..cut);
-        }
-        for acc in self.ledger.values_mut() {
-            if acc.postings.len() > slack {
-                let cut = acc.postings.len() - window;
-                acc.postings.drain(..cut);
+        fn cut<T>(list: &mut Vec<T>, window: usize) {
+            if list.len() > window + window / 8 {
+                list.drain(..list.len() - window);
             }
+        }
+        cut(&mut self.vouchers, window);
+        cut(&mut self.payments, window);
+        cut(&mut self.invoices, window);
+        cut(&mut self.payment_requests, window);
+        for acc in self.ledger.values_mut() {
+            cut(&mut acc.postings, window);
         }
     }
 
@@ -364,12 +400,15 @@ impl State {
         }
         for (k, v) in &other.accounts {
             self.ctx.accounts.insert(k.clone(), v.clone());
+            self.changes.accounts.insert(k.clone());
         }
         for (k, v) in &other.claims {
             self.ctx.claims.insert(k.clone(), v.clone());
+            self.changes.claims.insert(k.clone());
         }
         for i in &other.invoices {
             self.ctx.invoices.insert(i.clone());
+            self.changes.invoices.insert(i.clone());
         }
         self.ctx.invoices_given |= other.invoices_given;
         for (id, h) in other.seen.entries() {
@@ -397,11 +436,15 @@ impl State {
         for t in find_all(payload, "FordringTilstandsaendring") {
             let state = text_of(t, "Tilstand");
             if let (Some(id), Some(s)) = (text_of(t, "FordringUUID"), state.clone()) {
-                let c = self.ctx.claims.entry(norm_uuid(&id)).or_default();
+                let key = norm_uuid(&id);
+                self.changes.claims.insert(key.clone());
+                let c = self.ctx.claims.entry(key).or_default();
                 c.state = Some(s.clone());
                 fx.notes.push(format!("fordring {id}: tilstand {s}"));
             } else if let (Some(id), Some(s)) = (text_of(t, "DebitorkontoUUID"), state) {
-                let a = self.ctx.accounts.entry(norm_uuid(&id)).or_default();
+                let key = norm_uuid(&id);
+                self.changes.accounts.insert(key.clone());
+                let a = self.ctx.accounts.entry(key).or_default();
                 a.state = Some(s.clone());
                 fx.notes.push(format!("debitorkonto {id}: tilstand {s}"));
             }
@@ -411,10 +454,14 @@ impl State {
                 continue;
             };
             if let Some(id) = text_of(e, "FordringUUID") {
-                self.ctx.claims.entry(norm_uuid(&id)).or_default().owner = Some(norm_uuid(&new));
+                let key = norm_uuid(&id);
+                self.changes.claims.insert(key.clone());
+                self.ctx.claims.entry(key).or_default().owner = Some(norm_uuid(&new));
                 fx.notes.push(format!("fordring {id}: ny ejer {new}"));
             } else if let Some(id) = text_of(e, "DebitorkontoUUID") {
-                self.ctx.accounts.entry(norm_uuid(&id)).or_default().owner = Some(norm_uuid(&new));
+                let key = norm_uuid(&id);
+                self.changes.accounts.insert(key.clone());
+                self.ctx.accounts.entry(key).or_default().owner = Some(norm_uuid(&new));
                 fx.notes.push(format!("debitorkonto {id}: ny ejer {new}"));
             }
         }
@@ -432,11 +479,14 @@ impl State {
                 r.transactions.len()
             ));
             self.payment_requests.push(r);
+            self.payment_requests_total += 1;
         }
         fx.nks = super::nks::report(payload, &self.payment_requests, self.ctx.today);
         for f in find_all(payload, "FakturaInformation") {
             if let Some(id) = text_of(f, "FakturaUUID") {
                 self.ctx.invoices.insert(norm_uuid(&id));
+                self.changes.invoices.insert(norm_uuid(&id));
+                self.invoices_total += 1;
                 self.invoices.push(Invoice {
                     faktura: norm_uuid(&id),
                     fakturanummer: text_of(f, "Fakturanummer"),
@@ -520,6 +570,7 @@ impl State {
             return;
         };
         let key = norm_uuid(&id);
+        self.changes.accounts.insert(key.clone());
         // A registration on a known account keeps its owner (ejerskifte changes it).
         let acc = self
             .ctx
@@ -538,6 +589,7 @@ impl State {
                 continue;
             };
             let hovedstol = text_of(f, "Hovedstol").and_then(|t| Decimal::parse(&t));
+            self.changes.claims.insert(norm_uuid(&fid));
             self.ctx.claims.insert(
                 norm_uuid(&fid),
                 Claim {
@@ -556,6 +608,8 @@ impl State {
                     continue;
                 };
                 let beloeb = text_of(d, "Beloeb").and_then(|t| Decimal::parse(&t));
+                self.changes.claims.insert(norm_uuid(&did));
+                self.changes.parents.insert(norm_uuid(&did));
                 self.ctx.claims.insert(
                     norm_uuid(&did),
                     Claim {
@@ -587,6 +641,7 @@ impl State {
                 continue;
             };
             let key = norm_uuid(&did);
+            self.changes.claims.insert(key.clone());
             let rest = match self.ctx.claims.get_mut(&key) {
                 Some(c) => c.payable.as_mut().map(|p| {
                     // PAY-001 has refused overpayment; never go below zero all the same.
@@ -613,6 +668,7 @@ impl State {
                     amount.clone()
                 };
                 *p = &*p - &applied;
+                self.changes.claims.insert(parent);
             }
             used = &used + &amount;
             fx.applied
@@ -640,6 +696,7 @@ impl State {
             id.as_deref().unwrap_or("?"),
             apps.len()
         ));
+        self.payments_total += 1;
         self.payments.push(Payment {
             indbetaling: id,
             dato: text_of(ind, "Indbetalingsdato"),
