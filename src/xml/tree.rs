@@ -30,6 +30,36 @@ pub struct Element {
     pub scope: Arc<Vec<(String, String)>>,
 }
 
+thread_local! {
+    /// How deep the drop of the current thread's tree is (see `Drop for Element`).
+    static DROP_DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Below this depth a tree drops recursively (the fast, common case); deeper levels are
+/// dropped from an explicit stack, so no tree (a hostile request, a generated document)
+/// needs a thread stack as deep as itself.
+const RECURSIVE_DROP_DEPTH: u32 = 64;
+
+impl Drop for Element {
+    fn drop(&mut self) {
+        DROP_DEPTH.with(|depth| {
+            let d = depth.get();
+            if d < RECURSIVE_DROP_DEPTH {
+                depth.set(d + 1);
+                drop(std::mem::take(&mut self.children));
+                depth.set(d);
+                return;
+            }
+            let mut stack: Vec<Node> = std::mem::take(&mut self.children);
+            while let Some(n) = stack.pop() {
+                if let Node::Element(mut e) = n {
+                    stack.append(&mut e.children);
+                }
+            }
+        });
+    }
+}
+
 impl Element {
     /// An unqualified attribute's value.
     pub fn attr(&self, local: &str) -> Option<&str> {
@@ -234,6 +264,35 @@ pub fn parse_bounded(bytes: &[u8], max_depth: usize) -> Result<Element, Bounded>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A tree far deeper than any parse allows is dropped on a 256 KiB stack (a recursive
+    /// drop needs a frame per level and overflows it).
+    #[test]
+    fn a_deep_tree_drops_without_recursion() {
+        let deep = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(|| {
+                let leaf = || Element {
+                    ns: None,
+                    local: "e".into(),
+                    prefix: None,
+                    attrs: Vec::new(),
+                    children: Vec::new(),
+                    pos: Pos::default(),
+                    scope: Arc::new(Vec::new()),
+                };
+                let mut e = leaf();
+                for _ in 0..200_000 {
+                    let mut parent = leaf();
+                    parent.children.push(Node::Text(" ".into()));
+                    parent.children.push(Node::Element(e));
+                    e = parent;
+                }
+                drop(e);
+            })
+            .expect("thread starts");
+        assert!(deep.join().is_ok());
+    }
 
     #[test]
     fn builds_tree_with_scopes() {
