@@ -80,6 +80,14 @@ if [ "${NO_BUILD:-0}" != 1 ]; then
 fi
 BIN="$TARGET/release/oir"
 [ -x "$BIN" ] || { echo "no release binary at $BIN" >&2; exit 2; }
+CEIL="$TARGET/release/examples/http_ceiling"
+if [[ " $MODES " == *" ceiling "* ]]; then
+  if [ "${NO_BUILD:-0}" != 1 ]; then
+    (cd "$ROOT" && cargo build --release --example http_ceiling) >&2
+  fi
+  # Checked before any load runs: a missing server must not cost minutes of measuring first.
+  [ -x "$CEIL" ] || { echo "no $CEIL (cargo build --release --example http_ceiling, or drop ceiling from MODES)" >&2; exit 2; }
+fi
 python3 "$HELPER" payload "$ROOT/schemas/SF1590_A/examples/ModtagFinansbilag.request.xml" "$PACK_BODY" >/dev/null
 
 PIDS=()
@@ -157,11 +165,6 @@ fi
 # ---- ceiling mode: servers that do no work (examples/http_ceiling.rs), same load, same pinning ----
 # What HTTP alone costs on this machine: the stub's throughput can only be below these.
 if [[ " $MODES " == *" ceiling "* ]]; then
-  if [ "${NO_BUILD:-0}" != 1 ]; then
-    (cd "$ROOT" && cargo build --release --example http_ceiling) >&2
-  fi
-  CEIL="$TARGET/release/examples/http_ceiling"
-  [ -x "$CEIL" ] || { echo "no $CEIL (cargo build --release --example http_ceiling)" >&2; exit 2; }
   for kind in ${CEILINGS:-raw hyper axum}; do
     taskset -c "$STUB_CPUS" "$CEIL" "$kind" 127.0.0.1:0 >"$RUN_DIR/ceiling.url" 2>"$RUN_DIR/ceiling.log" &
     STUB_PID=$!; PIDS+=("$STUB_PID")
