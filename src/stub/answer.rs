@@ -364,14 +364,7 @@ pub fn rejected(answer: &Element, findings: &[Finding], drop_result: bool) -> Op
     }
     let kode = child(cur, "ForretningsValideringsKode")?.clone();
     // The indentation the template uses inside the receipt, to keep the answer readable.
-    let indent = cur
-        .children
-        .iter()
-        .find_map(|n| match n {
-            Node::Text(t) if t.trim().is_empty() && t.contains('\n') => Some(t.clone()),
-            _ => None,
-        })
-        .unwrap_or_default();
+    let indent = child_indent(cur).unwrap_or_default();
     cur.children.retain(|n| match n {
         Node::Element(e) => e.local != "Begrundelse" && e.local != "FejlListe",
         Node::Text(t) => !t.trim().is_empty(),
@@ -426,6 +419,14 @@ pub fn rejected(answer: &Element, findings: &[Finding], drop_result: bool) -> Op
         reindent(cur, &indent);
     }
     Some(env)
+}
+
+/// The indentation of `e`'s children in the template (its first whitespace-only line break).
+pub(super) fn child_indent(e: &Element) -> Option<String> {
+    e.children.iter().find_map(|n| match n {
+        Node::Text(t) if t.trim().is_empty() && t.contains('\n') => Some(t.clone()),
+        _ => None,
+    })
 }
 
 /// Put every element child of `e` (and of its new descendants) on its own line.

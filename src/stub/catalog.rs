@@ -49,6 +49,9 @@ pub struct Service {
     pub bundle: String,
     pub wsdl_rel: String,
     source: Arc<Source>,
+    /// This port's part of the compiled WSDL, found once: every field read of a request
+    /// goes through `Deref`.
+    port: OnceLock<Result<Arc<Compiled>, String>>,
 }
 
 /// What a service serves, from its compiled contract.
@@ -66,23 +69,23 @@ pub struct Compiled {
 impl Service {
     /// The compiled contract, compiling it now if this is its first use.
     pub fn compiled(&self) -> Result<&Compiled, StubError> {
-        let done = self.source.compile();
-        let by_path = done.as_ref().map_err(|e| StubError::Config(e.clone()))?;
-        by_path.services.get(&self.path).ok_or_else(|| {
-            StubError::Config(format!(
-                "{} no longer has a service port at {}",
-                self.wsdl.display(),
-                self.path
-            ))
-        })
+        let port = self.port.get_or_init(|| {
+            let by_path = self.source.compile().as_ref().map_err(Clone::clone)?;
+            by_path.services.get(&self.path).cloned().ok_or_else(|| {
+                format!(
+                    "{} no longer has a service port at {}",
+                    self.wsdl.display(),
+                    self.path
+                )
+            })
+        });
+        port.as_deref().map_err(|e| StubError::Config(e.clone()))
     }
-}
 
-impl Service {
     /// The compiled contract when it has been compiled (without compiling it).
     pub fn compiled_yet(&self) -> Option<&Compiled> {
         match self.source.done.get()? {
-            Ok(c) => c.services.get(&self.path),
+            Ok(c) => c.services.get(&self.path).map(|c| &**c),
             Err(_) => None,
         }
     }
@@ -109,7 +112,7 @@ struct Source {
 
 struct WsdlCompiled {
     /// By URL path: one entry per service port.
-    services: BTreeMap<String, Compiled>,
+    services: BTreeMap<String, Arc<Compiled>>,
     /// Every file the contract loaded (canonical), for `/__contract/`.
     files: Vec<PathBuf>,
 }
@@ -369,6 +372,7 @@ impl Catalog {
                 bundle: self.bundles[bundle].id.clone(),
                 wsdl_rel: wsdl_rel.clone(),
                 source: Arc::clone(&source),
+                port: OnceLock::new(),
             });
         }
         Ok(())
@@ -432,7 +436,7 @@ fn compile_services(
     wsdl: &Path,
     contract: &Arc<Contract>,
     examples: &[Example],
-) -> BTreeMap<String, Compiled> {
+) -> BTreeMap<String, Arc<Compiled>> {
     let stem = wsdl_stem(wsdl);
     let mut by_path: BTreeMap<String, Vec<&Operation>> = BTreeMap::new();
     for op in &contract.operations {
@@ -477,7 +481,7 @@ fn compile_services(
                 has_sp_fault,
                 has_transport_kvittering,
             };
-            (path, compiled)
+            (path, Arc::new(compiled))
         })
         .collect()
 }

@@ -14,9 +14,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::answer::{add_seconds, reindent, seeded_uuid};
+use super::answer::{add_seconds, child_indent, reindent, seeded_uuid};
 use super::state::{find_all, text_of};
-use super::xmlout::{child, child_mut, set_text};
+use super::xmlout::{child, child_mut, element_like, set_text};
 use crate::oir::date::Date;
 use crate::oir::sortiment::norm_uuid;
 use crate::schema::datatypes::{self, Builtin};
@@ -115,8 +115,11 @@ pub fn received(payload: &Element, sent: Option<&str>, journal: u64) -> Vec<Paym
 }
 
 /// What an NKS query asks about, answered from the requests received (oldest first).
+/// `None` for any other payload: the criteria are children of the payload, so every other
+/// message costs one look at its children (this runs for every accepted message).
 pub fn report(payload: &Element, requests: &[PaymentRequest], today: Date) -> Option<Report> {
-    if let Some(k) = find_all(payload, "ForretningskvitteringKriterier").first() {
+    let criteria = |local: &str| payload.elements().find(|e| e.local == local);
+    if let Some(k) = criteria("ForretningskvitteringKriterier") {
         let lev = text_of(k, "LeveranceUUID").map(|l| norm_uuid(&l));
         let found = requests
             .iter()
@@ -124,7 +127,7 @@ pub fn report(payload: &Element, requests: &[PaymentRequest], today: Date) -> Op
             .find(|r| Some(&r.leverance) == lev.as_ref());
         return Some(Report::Receipt(found.cloned()));
     }
-    let k = *find_all(payload, "ForretningssvarKriterier").first()?;
+    let k = criteria("ForretningssvarKriterier")?;
     let lev = text_of(k, "LeveranceUUID").map(|l| norm_uuid(&l));
     let tx = text_of(k, "BetalingstransaktionUUID").map(|t| norm_uuid(&t));
     let since = text_of(k, "SvarSiden");
@@ -203,7 +206,8 @@ pub fn fill(payload: &mut Element, report: &Report, seed: u64) {
             let Some(list) = child_mut(payload, "NKSForretningssvarListe") else {
                 return;
             };
-            let shapes: Vec<Element> = elements(list)
+            let shapes: Vec<Element> = list
+                .elements()
                 .filter(|e| e.local == "NKSForretningssvar")
                 .cloned()
                 .collect();
@@ -217,7 +221,7 @@ pub fn fill(payload: &mut Element, report: &Report, seed: u64) {
             ) else {
                 return;
             };
-            let indent = first_indent(list);
+            let indent = child_indent(list);
             let rest: Vec<Node> = std::mem::take(&mut list.children)
                 .into_iter()
                 .filter(|n| matches!(n, Node::Element(e) if e.local != "NKSForretningssvar"))
@@ -257,20 +261,25 @@ fn fill_receipt(payload: &mut Element, found: Option<&PaymentRequest>) {
         }
         return;
     }
-    if let Some(code) = child_mut(k, "Forretningskvittering")
-        .and_then(|f| child_mut(f, "ForretningsValideringsKode"))
-    {
-        set_text(code, "AFVIST");
-    }
-    if let Some(f) = child_mut(k, "Forretningskvittering") {
-        let begr = super::xmlout::element_like(
-            f.elements().next().unwrap_or(f),
-            "Begrundelse",
-            Some(
-                "Leverancen er ukendt: ingen betalingsanmodning med dette LeveranceUUID er modtaget.",
-            ),
-        );
-        f.children.push(Node::Element(begr));
+    // Unknown delivery: the receipt says AFVIST and why (Begrundelse follows the code).
+    let Some(f) = child_mut(k, "Forretningskvittering") else {
+        return;
+    };
+    let indent = child_indent(f);
+    f.children
+        .retain(|n| matches!(n, Node::Element(e) if e.local == "ForretningsValideringsKode"));
+    let Some(code) = child_mut(f, "ForretningsValideringsKode") else {
+        return;
+    };
+    set_text(code, "AFVIST");
+    let why = element_like(
+        f,
+        "Begrundelse",
+        Some("Leverancen er ukendt: ingen betalingsanmodning med dette LeveranceUUID er modtaget."),
+    );
+    f.children.push(Node::Element(why));
+    if let Some(indent) = indent {
+        reindent(f, &indent);
     }
 }
 
@@ -299,7 +308,8 @@ fn answer_element(shape: &Element, a: &Answer, seed: u64) -> Element {
         _ => "DELVIST_ACCEPTERET",
     };
     set(&mut e, "Status", status);
-    let shapes: Vec<Element> = elements(&e)
+    let shapes: Vec<Element> = e
+        .elements()
         .filter(|c| c.local == "Transaktionssvar")
         .cloned()
         .collect();
@@ -333,7 +343,7 @@ fn answer_element(shape: &Element, a: &Answer, seed: u64) -> Element {
         built.push(Node::Element(x));
     }
     // Transaktionssvar come last in the sequence: keep the other children, then these.
-    let indent = first_indent(&e);
+    let indent = child_indent(&e);
     e.children
         .retain(|n| matches!(n, Node::Element(c) if c.local != "Transaktionssvar"));
     e.children.extend(built);
@@ -341,19 +351,4 @@ fn answer_element(shape: &Element, a: &Answer, seed: u64) -> Element {
         reindent(&mut e, &indent);
     }
     e
-}
-
-fn elements(e: &Element) -> impl Iterator<Item = &Element> {
-    e.children.iter().filter_map(|n| match n {
-        Node::Element(c) => Some(c),
-        Node::Text(_) => None,
-    })
-}
-
-/// The whitespace before an element's first child element (to indent rebuilt children alike).
-fn first_indent(e: &Element) -> Option<String> {
-    match e.children.first()? {
-        Node::Text(t) if t.trim().is_empty() && t.contains('\n') => Some(t.clone()),
-        _ => None,
-    }
 }
